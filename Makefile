@@ -1,0 +1,46 @@
+# The front door: make run | demo | test | lint | bench. Everything installs into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUN_STAMP := $(VENV)/.run-installed
+DEV_STAMP := $(VENV)/.dev-installed
+
+.PHONY: run demo test lint format bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit("livenews needs Python 3.11+, found " + sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(RUN_STAMP): $(BIN)/python requirements/run.lock pyproject.toml
+	$(BIN)/pip install -q -r requirements/run.lock
+	$(BIN)/pip install -q --no-deps -e .
+	@touch $@
+
+$(DEV_STAMP): $(RUN_STAMP) requirements/dev.lock
+	$(BIN)/pip install -q -r requirements/dev.lock
+	@touch $@
+
+run: $(RUN_STAMP)  ## serve the portal on http://127.0.0.1:8000 (web + ingest, SQLite under var/)
+	$(BIN)/livenews serve
+
+demo: $(RUN_STAMP)  ## the same, offline, with a local demo wire publishing sample articles
+	$(BIN)/livenews demo
+
+test: $(DEV_STAMP)  ## the whole suite (browser tests skip without /usr/bin/chromium)
+	$(BIN)/pytest
+
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check livenews tests bench
+	$(BIN)/ruff format --check livenews tests bench
+	$(BIN)/mypy livenews
+
+format: $(DEV_STAMP)
+	$(BIN)/ruff check --fix livenews tests bench
+	$(BIN)/ruff format livenews tests bench
+
+bench: $(DEV_STAMP)  ## figures as JSON under bench/results/
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

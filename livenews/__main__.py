@@ -1,0 +1,3 @@
+from livenews.cli import main
+
+main()

@@ -1,0 +1,249 @@
+"""The ``livenews`` command.
+
+Wrong input ends with one clear line on stderr and a non-zero exit, never a
+traceback: every command's expected errors are ``click.ClickException``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import click
+
+
+def setup_django() -> None:
+    """Configure Django once, from the LIVENEWS_* environment."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "livenews.settings")
+    import django
+
+    django.setup()
+
+
+def migrate(verbose: bool = False) -> None:
+    """Bring the database schema up to date."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1 if verbose else 0)
+
+
+def prepare_portal() -> None:
+    """Migrate and, on a fresh database, subscribe to the starter sources."""
+    from django.conf import settings
+
+    from livenews.sources.actions import subscribe_starter_sources
+
+    migrate()
+    if settings.LIVENEWS["STARTER_SOURCES"]:
+        added = subscribe_starter_sources()
+        if added:
+            click.echo(f"Subscribed to {added} starter sources (livenews/sources/starter.opml).")
+
+
+def run_server(host: str, port: int, ingest: bool) -> None:
+    import uvicorn
+
+    from livenews.edge.app import create_app
+
+    click.echo(f"livenews is serving on http://{host}:{port}/ (ingest {'on' if ingest else 'off'})")
+    uvicorn.run(
+        create_app(ingest=ingest),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=3,
+    )
+
+
+@click.group()
+def main() -> None:
+    """livenews: a self-hostable 24/7 live news portal."""
+    setup_django()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the portal with web and ingest in one process (the embedded default)."""
+    prepare_portal()
+    run_server(host, port, ingest=True)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def web(host: str, port: int) -> None:
+    """Serve pages and live streams only; workers ingest."""
+    migrate()
+    run_server(host, port, ingest=False)
+
+
+@main.command()
+def worker() -> None:
+    """Poll due sources forever (run several beside `livenews web`)."""
+    from livenews import pipeline
+
+    migrate()
+    click.echo("livenews worker: polling due sources (Ctrl-C stops)")
+    stop = threading.Event()
+    try:
+        pipeline.run_forever(stop)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+@main.command()
+@click.option("--once", is_flag=True, required=True, help="Poll every due source once, then exit.")
+def ingest(once: bool) -> None:
+    """Poll every due source once; a failing source is recorded, not fatal."""
+    from livenews import pipeline
+
+    migrate()
+    report = pipeline.ingest_once()
+    click.echo(
+        f"polled {report.sources} source(s), stored {report.new_articles} new article(s), "
+        f"{len(report.failures)} failing"
+    )
+    for url, reason in report.failures.items():
+        click.echo(f"  {url}: {reason}", err=True)
+
+
+@main.command("migrate")
+def migrate_command() -> None:
+    """Create or update the database schema."""
+    migrate(verbose=True)
+
+
+@main.group()
+def sources() -> None:
+    """Add, list, import and export sources."""
+
+
+@sources.command("add")
+@click.argument("url")
+@click.option("--name", default="", help="Display name (default: the feed's title).")
+@click.option("--section", default="", help="Section, e.g. world, business.")
+def sources_add(url: str, name: str, section: str) -> None:
+    """Subscribe to the feed at URL."""
+    from livenews.sources.actions import SourceError, add_source
+
+    migrate()
+    try:
+        source = add_source(url, name=name, section=section)
+    except SourceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"added source #{source.pk}: {source.url}")
+
+
+def _source_row(source: Any) -> dict[str, Any]:
+    def iso(value: Any) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "id": source.pk,
+        "name": source.name,
+        "url": source.url,
+        "section": source.section,
+        "health": source.health,
+        "consecutive_failures": source.consecutive_failures,
+        "last_success_at": iso(source.last_success_at),
+        "last_error": source.last_error,
+        "next_poll_at": iso(source.next_poll_at),
+    }
+
+
+@sources.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One JSON array on stdout.")
+def sources_list(as_json: bool) -> None:
+    """List sources with their health."""
+    from livenews.sources.queries import list_sources
+
+    migrate()
+    rows = [_source_row(s) for s in list_sources()]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        error = f"  — {row['last_error']}" if row["last_error"] else ""
+        click.echo(f"#{row['id']:<4} {row['health']:<8} {row['name'] or row['url']}{error}")
+    click.echo(f"{len(rows)} source(s)")
+
+
+@sources.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+def sources_import(path: Path) -> None:
+    """Subscribe to every feed in an OPML file (folders become sections)."""
+    from livenews.sources.actions import import_feeds
+    from livenews.sources.opml import OpmlError, parse_opml
+
+    if not path.is_file():
+        raise click.ClickException(f"no such file: {path}")
+    try:
+        feeds = parse_opml(path.read_bytes())
+    except OpmlError as exc:
+        raise click.ClickException(f"{path}: {exc}") from exc
+    migrate()
+    added, known = import_feeds(feeds)
+    click.echo(f"imported {added} new source(s), {known} already subscribed")
+
+
+@sources.command("export")
+def sources_export() -> None:
+    """Write every source as OPML on stdout."""
+    from livenews.sources.opml import OpmlFeed, render_opml
+    from livenews.sources.queries import list_sources
+
+    migrate()
+    feeds = [OpmlFeed(s.url, s.name, s.site_url, s.section) for s in list_sources()]
+    click.echo(render_opml(feeds))
+
+
+@main.command()
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "editor", "reporter"]), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
+def createuser(name: str, role: str, password_stdin: bool) -> None:
+    """Create a newsroom user with a role (asks for the password)."""
+    from livenews.newsroom.actions import UserError, create_user
+
+    migrate()
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        create_user(name, role, password)
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"created {role} {name!r}; sign in at /admin/")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--every", default=4.0, show_default=True, help="Seconds between sample articles.")
+def demo(host: str, port: int, every: float) -> None:
+    """Serve the portal offline, fed by a local demo wire of sample articles."""
+    from django.conf import settings
+
+    from livenews.demo.wire import DemoWire
+    from livenews.sources.actions import subscribe_demo_wire
+
+    settings.LIVENEWS["ALLOW_PRIVATE_SOURCES"] = True
+    settings.LIVENEWS["STARTER_SOURCES"] = False
+    settings.LIVENEWS["INGEST_TICK"] = min(float(settings.LIVENEWS["INGEST_TICK"]), 2.0)
+    migrate()
+    wire = DemoWire(every=every)
+    wire.start()
+    count = subscribe_demo_wire(wire.feed_urls())
+    click.echo(f"demo wire on {wire.base_url} publishing to {count} sample feed(s)")
+    try:
+        run_server(host, port, ingest=True)
+    finally:
+        wire.stop()

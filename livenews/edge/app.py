@@ -1,0 +1,83 @@
+"""The edge: a Starlette ASGI app in front of Django.
+
+``/live/…`` is served by the hub here and never enters Django; static files
+are served directly; every other request goes to Django's WSGI handler through
+a thread pool (a2wsgi), which measured several times faster than Django's own
+ASGI handler (docs/design-notes.md). The page cache joins here in the edge issue.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import AsyncIterator
+
+from a2wsgi import WSGIMiddleware
+from django.conf import settings
+from django.core.wsgi import get_wsgi_application
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from livenews import pipeline
+from livenews.live.hub import Hub
+from livenews.live.stream import StreamEndpoint
+from livenews.live.wire import read_latest_event_id, read_wire_events_after
+
+log = logging.getLogger(__name__)
+
+
+def create_app(*, ingest: bool = False) -> Starlette:
+    """Return the ASGI app; with ``ingest`` it also polls sources in a thread."""
+    conf = settings.LIVENEWS
+    hub = Hub(
+        read_after=read_wire_events_after,
+        latest_id=read_latest_event_id,
+        poll_interval=float(conf["OUTBOX_POLL"]),
+        queue_size=int(conf["SSE_QUEUE_SIZE"]),
+    )
+    stream = StreamEndpoint(
+        hub,
+        heartbeat=float(conf["SSE_HEARTBEAT"]),
+        retry_ms=int(conf["SSE_RETRY_MS"]),
+        max_clients=int(conf["SSE_MAX_CLIENTS"]),
+        replay_limit=int(conf["REPLAY_LIMIT"]),
+        read_after=read_wire_events_after,
+    )
+    django_app = WSGIMiddleware(get_wsgi_application(), workers=8)  # type: ignore[arg-type]
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await hub.start()
+        stop = threading.Event()
+        worker = None
+        if ingest:
+            worker = threading.Thread(
+                target=pipeline.run_forever, args=(stop,), name="livenews-ingest",
+                daemon=True,
+            )
+            worker.start()
+        log.info("edge started", extra={"ingest": ingest})
+        try:
+            yield
+        finally:
+            stop.set()
+            await hub.stop()
+            if worker:
+                worker.join(timeout=5)
+
+    app = Starlette(
+        routes=[
+            Route("/live/stream", stream, methods=["GET"]),
+            Mount(
+                "/static",
+                app=StaticFiles(packages=[("livenews.web", "static")]),
+                name="static",
+            ),
+            Mount("/", app=django_app),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.hub = hub
+    return app

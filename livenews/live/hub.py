@@ -1,0 +1,150 @@
+"""The live hub: reads committed events from the outbox once, fans them out.
+
+One hub per web process. It wakes when this process commits events (the
+in-process bus) and otherwise polls the outbox every ``poll_interval`` seconds
+(``id > last``, an index range scan), so commits from other processes — a
+``livenews worker``, ``livenews ingest --once`` — reach readers too. Each event
+is encoded once as SSE bytes and put on the bounded queue of every client that
+listens to one of its channels; a client whose queue is full is dropped (it
+reconnects and replays by ``Last-Event-ID``) so it never slows the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from livenews.core import metrics
+from livenews.events import bus
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class WireEvent:
+    """An outbox event, encoded once for the wire."""
+
+    id: int
+    channels: frozenset[str]
+    data: bytes
+
+
+def encode_event(event_id: int, event_type: str, payload: object) -> bytes:
+    """Return one SSE message: ``id``, ``event`` and one-line JSON ``data``."""
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
+    return f"id: {event_id}\nevent: {event_type}\ndata: {body}\n\n".encode()
+
+
+class Client:
+    """One open stream: its channels and a bounded queue of pending messages."""
+
+    def __init__(self, channels: frozenset[str], queue_size: int) -> None:
+        self.channels = channels
+        self.queue: asyncio.Queue[WireEvent | None] = asyncio.Queue(queue_size)
+        self.closed = False
+
+    def offer(self, event: WireEvent) -> None:
+        """Queue ``event``; when the queue is full, close this client instead."""
+        if self.closed:
+            return
+        try:
+            self.queue.put_nowait(event)
+        except asyncio.QueueFull:
+            metrics.SSE_DROPPED.inc()
+            self.close()
+
+    def close(self) -> None:
+        """End the stream: drop pending messages and wake the writer."""
+        self.closed = True
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        self.queue.put_nowait(None)
+
+
+ReadAfter = Callable[[int], list[WireEvent]]
+
+
+class Hub:
+    def __init__(
+        self,
+        read_after: ReadAfter,
+        latest_id: Callable[[], int],
+        poll_interval: float = 0.5,
+        queue_size: int = 256,
+    ) -> None:
+        self.read_after = read_after
+        self.latest_id = latest_id
+        self.poll_interval = poll_interval
+        self.queue_size = queue_size
+        self.clients: set[Client] = set()
+        self.last_id = 0
+        self._wakeup = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def start(self) -> None:
+        """Begin after the newest committed event and follow the outbox."""
+        self._loop = asyncio.get_running_loop()
+        self.last_id = await asyncio.to_thread(self.latest_id)
+        bus.subscribe(self.wake)
+        self._task = asyncio.create_task(self._run(), name="livenews-hub")
+
+    async def stop(self) -> None:
+        bus.unsubscribe(self.wake)
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+        for client in list(self.clients):
+            client.close()
+
+    def wake(self) -> None:
+        """Ask the hub to read the outbox now (safe from any thread)."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(self._wakeup.set)
+
+    def add_client(self, channels: frozenset[str]) -> Client:
+        client = Client(channels, self.queue_size)
+        self.clients.add(client)
+        metrics.SSE_CLIENTS.set(len(self.clients))
+        return client
+
+    def remove_client(self, client: Client) -> None:
+        self.clients.discard(client)
+        metrics.SSE_CLIENTS.set(len(self.clients))
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), self.poll_interval)
+            except TimeoutError:
+                pass
+            self._wakeup.clear()
+            try:
+                await self.read_new()
+            except Exception:
+                log.exception("hub could not read the outbox; retrying")
+                await asyncio.sleep(self.poll_interval)
+
+    async def read_new(self) -> int:
+        """Read and fan out every event committed since the last read."""
+        delivered = 0
+        while True:
+            events = await asyncio.to_thread(self.read_after, self.last_id)
+            for event in events:
+                self.last_id = max(self.last_id, event.id)
+                for client in list(self.clients):
+                    if client.channels & event.channels:
+                        client.offer(event)
+                        delivered += 1
+            if len(events) < 500:
+                break
+        if delivered:
+            metrics.EVENTS_FANNED_OUT.inc(delivered)
+        return delivered

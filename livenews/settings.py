@@ -1,0 +1,181 @@
+"""Django settings, read from ``LIVENEWS_*`` environment variables.
+
+Every variable is listed in docs/settings.md (a test keeps the two in step).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+from livenews.core.datadir import data_dir, secret_key
+from livenews.core.envflags import env_bool, env_float, env_int, env_list
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = data_dir()
+
+SECRET_KEY = secret_key(DATA_DIR)
+DEBUG = env_bool("LIVENEWS_DEBUG", False)
+ALLOWED_HOSTS = env_list("LIVENEWS_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "csp",
+    "livenews.events",
+    "livenews.sources",
+    "livenews.articles",
+    "livenews.stories",
+    "livenews.live",
+    "livenews.web",
+    "livenews.newsroom",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "livenews.urls"
+WSGI_APPLICATION = "livenews.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "livenews.web.context.site",
+            ],
+        },
+    },
+]
+
+
+def _database() -> dict[str, object]:
+    default_url = f"sqlite:///{DATA_DIR / 'livenews.sqlite3'}"
+    config: dict[str, object] = dict(
+        dj_database_url.parse(
+            os.environ.get("LIVENEWS_DATABASE_URL") or default_url,
+            conn_max_age=600,
+            conn_health_checks=True,
+        )
+    )
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # WAL lets readers run beside the one writer; IMMEDIATE takes the write
+        # lock at BEGIN so two writers queue on busy_timeout instead of failing
+        # mid-transaction with "database is locked".
+        config["OPTIONS"] = {
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA busy_timeout=20000;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+        # A file, not memory, so servers started by tests in other threads and
+        # processes see the same test database.
+        config["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+        config["CONN_MAX_AGE"] = 0 if env_bool("LIVENEWS_TESTING") else 600
+    return config
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+
+# A strict policy: no inline script or style on public pages; the admin (Django's
+# own pages, staff only) is excluded because it relies on inline styles.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "https:", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+LIVENEWS = {
+    "SITE_NAME": os.environ.get("LIVENEWS_SITE_NAME", "livenews"),
+    "BUS_URL": os.environ.get("LIVENEWS_BUS_URL", "memory://"),
+    "ALLOW_PRIVATE_SOURCES": env_bool("LIVENEWS_ALLOW_PRIVATE_SOURCES", False),
+    "STARTER_SOURCES": env_bool("LIVENEWS_STARTER_SOURCES", True),
+    "POLL_INTERVAL": env_int("LIVENEWS_POLL_INTERVAL", 600),
+    "INGEST_TICK": env_float("LIVENEWS_INGEST_TICK", 5.0),
+    "FETCH_TIMEOUT": env_float("LIVENEWS_FETCH_TIMEOUT", 20.0),
+    "MAX_BODY_BYTES": env_int("LIVENEWS_MAX_BODY_BYTES", 10 * 1024 * 1024),
+    "MAX_ENTRIES_PER_FETCH": env_int("LIVENEWS_MAX_ENTRIES_PER_FETCH", 500),
+    "FETCH_CONCURRENCY": env_int("LIVENEWS_FETCH_CONCURRENCY", 20),
+    "OUTBOX_POLL": env_float("LIVENEWS_OUTBOX_POLL", 0.5),
+    "SSE_HEARTBEAT": env_float("LIVENEWS_SSE_HEARTBEAT", 15.0),
+    "SSE_RETRY_MS": env_int("LIVENEWS_SSE_RETRY_MS", 3000),
+    "SSE_QUEUE_SIZE": env_int("LIVENEWS_SSE_QUEUE_SIZE", 256),
+    "SSE_MAX_CLIENTS": env_int("LIVENEWS_SSE_MAX_CLIENTS", 10000),
+    "REPLAY_LIMIT": env_int("LIVENEWS_REPLAY_LIMIT", 1000),
+}
+
+LOG_FORMAT = os.environ.get("LIVENEWS_LOG_FORMAT", "logfmt")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "structured": {"()": "livenews.core.logfmt.StructuredFormatter",
+                       "style": LOG_FORMAT},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "structured"},
+    },
+    "root": {
+        "handlers": ["console"],
+        "level": os.environ.get("LIVENEWS_LOG_LEVEL", "INFO"),
+    },
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,133 @@
+"""Write sources: add, import, and record what each fetch found."""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from livenews.core.timeutil import now
+from livenews.core.urlnorm import is_http_url
+from livenews.sources import schedule
+from livenews.sources.fetcher import FetchResult
+from livenews.sources.models import Source
+from livenews.sources.opml import OpmlFeed, parse_opml
+
+
+class SourceError(ValueError):
+    """A source cannot be added; the message says why."""
+
+
+def add_source(
+    url: str, name: str = "", section: str = "", site_url: str = "", is_sample: bool = False
+) -> Source:
+    """Subscribe to the feed at ``url``; raise SourceError when it is not usable."""
+    url = url.strip()
+    if not is_http_url(url):
+        raise SourceError(f"not a web address: {url!r} (expected http:// or https://…)")
+    if len(url) > 2000:
+        raise SourceError("the address is longer than 2,000 characters")
+    try:
+        with transaction.atomic():
+            return Source.objects.create(
+                url=url,
+                name=name.strip()[:200],
+                section=section.strip().lower()[:40],
+                site_url=site_url if is_http_url(site_url) else "",
+                is_sample=is_sample,
+            )
+    except IntegrityError as exc:
+        raise SourceError(f"already subscribed: {url}") from exc
+
+
+def import_feeds(feeds: list[OpmlFeed]) -> tuple[int, int]:
+    """Subscribe to each feed not yet known; return (added, already known)."""
+    known = set(Source.objects.filter(url__in=[f.url for f in feeds]).values_list(
+        "url", flat=True
+    ))
+    fresh = [f for f in {f.url: f for f in feeds}.values() if f.url not in known]
+    Source.objects.bulk_create(
+        [
+            Source(url=f.url, name=f.name[:200], site_url=f.site_url,
+                   section=f.section.lower()[:40])
+            for f in fresh
+        ],
+        ignore_conflicts=True,
+    )
+    return len(fresh), len(feeds) - len(fresh)
+
+
+def subscribe_starter_sources() -> int:
+    """Subscribe to the shipped starter list when no source exists yet."""
+    if Source.objects.exists():
+        return 0
+    text = files("livenews.sources").joinpath("starter.opml").read_bytes()
+    added, _ = import_feeds(parse_opml(text))
+    return added
+
+
+def default_interval() -> int:
+    return int(settings.LIVENEWS["POLL_INTERVAL"])
+
+
+def record_fetch(source: Source, result: FetchResult, new_items: int) -> None:
+    """Store what a successful fetch found and schedule the next one."""
+    moment = now()
+    source.last_fetched_at = moment
+    source.last_success_at = moment
+    source.last_status = result.status
+    source.consecutive_failures = 0
+    source.last_error = ""
+    if result.status == 200:
+        source.etag = result.etag[:500]
+        source.last_modified = result.last_modified[:100]
+    if result.moved_permanently and is_http_url(result.final_url):
+        if not Source.objects.filter(url=result.final_url).exclude(pk=source.pk).exists():
+            source.url = result.final_url
+    if new_items:
+        source.last_new_item_at = moment
+    source.next_poll_at = schedule.next_poll_at(
+        moment, source.poll_interval or default_interval()
+    )
+    source.save()
+
+
+def record_failure(source: Source, message: str, status: int | None = None) -> None:
+    """Mark the source failing with ``message`` and back off; never disable it."""
+    moment = now()
+    source.last_fetched_at = moment
+    source.last_status = status
+    source.last_error = message[:2000]
+    source.last_error_at = moment
+    source.consecutive_failures += 1
+    source.next_poll_at = schedule.next_poll_at(
+        moment, source.poll_interval or default_interval(), source.consecutive_failures
+    )
+    source.save()
+
+
+def adopt_feed_title(source: Source, title: str, site_url: str) -> None:
+    """Name an unnamed source after its feed's own title."""
+    changed = False
+    if not source.name and title:
+        source.name = title[:200]
+        changed = True
+    if not source.site_url and is_http_url(site_url):
+        source.site_url = site_url[:2000]
+        changed = True
+    if changed:
+        source.save(update_fields=["name", "site_url"])
+
+
+def subscribe_demo_wire(feeds: list[tuple[str, str, str]], interval: int = 3) -> int:
+    """Subscribe to the demo wire's sample feeds; pause samples of earlier runs."""
+    urls = [url for url, _, _ in feeds]
+    Source.objects.filter(is_sample=True).exclude(url__in=urls).update(paused=True)
+    for url, name, section in feeds:
+        Source.objects.update_or_create(
+            url=url,
+            defaults={"name": name, "section": section, "is_sample": True,
+                      "poll_interval": interval, "paused": False, "next_poll_at": None},
+        )
+    return len(feeds)

@@ -1,0 +1,191 @@
+"""Fetch many feeds at once over HTTP, with caps on time and size.
+
+Network I/O only: takes plain requests, returns plain results with an error
+message a person understands; never raises for a bad source.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import time
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from livenews.sources.urlcheck import BlockedAddress, check_host_is_public
+
+USER_AGENT = "livenews/0.1 (+https://github.com/livenews; feed fetcher)"
+ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json, "
+    "application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+)
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    source_id: int
+    url: str
+    etag: str = ""
+    last_modified: str = ""
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    source_id: int
+    url: str
+    status: int | None = None
+    body: bytes = b""
+    content_type: str = ""
+    etag: str = ""
+    last_modified: str = ""
+    final_url: str = ""
+    moved_permanently: bool = False
+    error: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and self.status in (200, 304)
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    timeout: float = 20.0
+    max_bytes: int = 10 * 1024 * 1024
+    concurrency: int = 20
+    allow_private: bool = False
+
+
+class TooLarge(Exception):
+    pass
+
+
+def _describe(exc: BaseException, limits: FetchLimits) -> str:
+    if isinstance(exc, BlockedAddress):
+        return str(exc)
+    if isinstance(exc, TooLarge):
+        return f"response larger than {limits.max_bytes // (1024 * 1024)} MB: stopped"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out after {limits.timeout:g} s"
+    if isinstance(exc, httpx.TooManyRedirects):
+        return "too many redirects (a redirect loop?)"
+    if isinstance(exc, httpx.ConnectError):
+        cause = exc.__context__ or exc.__cause__
+        if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE" in str(
+            exc
+        ):
+            return f"TLS certificate problem: {exc}"
+        if isinstance(cause, socket.gaierror) or "Name or service" in str(exc):
+            return "host not found (DNS lookup failed; no internet?)"
+        return f"could not connect: {exc or 'connection refused'}"
+    if isinstance(exc, socket.gaierror):
+        return "host not found (DNS lookup failed; no internet?)"
+    if isinstance(exc, httpx.HTTPError):
+        return f"HTTP error: {exc or type(exc).__name__}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _http_error(response: httpx.Response) -> str:
+    message = f"HTTP {response.status_code} {response.reason_phrase}".strip()
+    retry_after = response.headers.get("retry-after", "")
+    if retry_after:
+        if retry_after.isdigit():
+            message += f", retry after {retry_after} s"
+        else:
+            try:
+                when = parsedate_to_datetime(retry_after)
+                message += f", retry after {when:%H:%M} UTC"
+            except (TypeError, ValueError):
+                pass
+    return message
+
+
+async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    # aiter_bytes yields decoded (decompressed) bytes, so a gzip bomb stops early.
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise TooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _fetch_one(
+    client: httpx.AsyncClient, request: FetchRequest, limits: FetchLimits
+) -> FetchResult:
+    started = time.perf_counter()
+    headers = {}
+    if request.etag:
+        headers["If-None-Match"] = request.etag
+    if request.last_modified:
+        headers["If-Modified-Since"] = request.last_modified
+    try:
+        async with asyncio.timeout(limits.timeout):
+            async with client.stream("GET", request.url, headers=headers) as response:
+                moved = any(r.status_code in (301, 308) for r in response.history)
+                common: dict[str, Any] = {
+                    "source_id": request.source_id,
+                    "url": request.url,
+                    "status": response.status_code,
+                    "final_url": str(response.url),
+                    "moved_permanently": moved,
+                }
+                if response.status_code == 304:
+                    return FetchResult(**common, seconds=time.perf_counter() - started)
+                if response.status_code != 200:
+                    return FetchResult(
+                        **common,
+                        error=_http_error(response),
+                        seconds=time.perf_counter() - started,
+                    )
+                body = await _read_capped(response, limits.max_bytes)
+                return FetchResult(
+                    **common,
+                    body=body,
+                    content_type=response.headers.get("content-type", ""),
+                    etag=response.headers.get("etag", ""),
+                    last_modified=response.headers.get("last-modified", ""),
+                    seconds=time.perf_counter() - started,
+                )
+    except TimeoutError:
+        error = f"timed out after {limits.timeout:g} s"
+    except Exception as exc:  # any failure is this source's, never the worker's
+        error = _describe(exc, limits)
+    return FetchResult(
+        source_id=request.source_id,
+        url=request.url,
+        error=error,
+        seconds=time.perf_counter() - started,
+    )
+
+
+async def fetch_all(
+    requests: list[FetchRequest], limits: FetchLimits
+) -> list[FetchResult]:
+    """Fetch every request concurrently; one result per request, in order."""
+    semaphore = asyncio.Semaphore(limits.concurrency)
+
+    async def guard(request: httpx.Request) -> None:
+        if not limits.allow_private:
+            port = request.url.port or (443 if request.url.scheme == "https" else 80)
+            await check_host_is_public(request.url.host, port)
+
+    async def limited(request: FetchRequest) -> FetchResult:
+        async with semaphore:
+            return await _fetch_one(client, request, limits)
+
+    timeout = httpx.Timeout(limits.timeout, connect=min(10.0, limits.timeout))
+    async with httpx.AsyncClient(
+        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+        timeout=timeout,
+        follow_redirects=True,
+        max_redirects=5,
+        event_hooks={"request": [guard]},
+    ) as client:
+        return list(await asyncio.gather(*(limited(r) for r in requests)))

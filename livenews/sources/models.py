@@ -1,0 +1,53 @@
+"""A source is one feed the portal polls, with its health."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from livenews.core.timeutil import now
+
+
+class Source(models.Model):
+    url = models.URLField(max_length=2000, unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    site_url = models.URLField(max_length=2000, blank=True)
+    section = models.CharField(max_length=40, blank=True)
+    is_sample = models.BooleanField(
+        default=False, help_text="Publishes sample articles written for the demo."
+    )
+    paused = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=now)
+
+    # Conditional GET validators from the last 200 answer.
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+
+    # Scheduling: seconds between polls (null: the default), and the next poll.
+    poll_interval = models.PositiveIntegerField(null=True, blank=True)
+    next_poll_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    # Health.
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_new_item_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name or self.url
+
+    @property
+    def health(self) -> str:
+        """One word for people: ok, failing, paused or waiting (never fetched)."""
+        if self.paused:
+            return "paused"
+        if self.consecutive_failures:
+            return "failing"
+        if self.last_success_at is None:
+            return "waiting"
+        return "ok"

@@ -1,0 +1,110 @@
+"""Parse feed bytes into plain entries (RSS, Atom, JSON Feed via feedparser).
+
+Pure: bytes in, dataclasses out; no network, no database.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import feedparser
+
+
+class NotAFeed(ValueError):
+    """The body is not a feed; the message says why, in words for people."""
+
+
+@dataclass(frozen=True)
+class ParsedEntry:
+    guid: str
+    url: str
+    title: str
+    summary_html: str = ""
+    content_html: str = ""
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None
+    updated: datetime | None = None
+    image_url: str = ""
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    title: str
+    site_url: str
+    entries: list[ParsedEntry] = field(default_factory=list)
+
+
+def _when(struct: Any) -> datetime | None:
+    if not struct:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(struct), UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+def _image(entry: Any) -> str:
+    for media in entry.get("media_content", []) + entry.get("media_thumbnail", []):
+        if media.get("url") and media.get("medium", "image") == "image":
+            return str(media["url"])
+    for link in entry.get("links", []):
+        if link.get("rel") == "enclosure" and str(link.get("type", "")).startswith(
+            "image/"
+        ):
+            return str(link.get("href", ""))
+    image = entry.get("image")
+    if isinstance(image, dict) and image.get("href"):
+        return str(image["href"])
+    return ""
+
+
+def _entry(raw: Any) -> ParsedEntry:
+    url = str(raw.get("link", ""))
+    content = raw.get("content") or []
+    authors = tuple(
+        str(a.get("name", "")).strip()
+        for a in raw.get("authors", [])
+        if str(a.get("name", "")).strip()
+    )
+    return ParsedEntry(
+        guid=str(raw.get("id") or url or raw.get("title", "")),
+        url=url,
+        title=str(raw.get("title", "")),
+        summary_html=str(raw.get("summary", "")),
+        content_html=str(content[0].get("value", "")) if content else "",
+        authors=authors,
+        published=_when(raw.get("published_parsed")),
+        updated=_when(raw.get("updated_parsed")),
+        image_url=_image(raw),
+        categories=tuple(
+            str(t.get("term", "")) for t in raw.get("tags", []) if t.get("term")
+        ),
+    )
+
+
+def parse_feed(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed:
+    """Return the feed in ``body``; raise NotAFeed with a reason when it is none."""
+    if not body.strip():
+        raise NotAFeed("empty response: the server sent no content")
+    headers = {"content-type": content_type} if content_type else {}
+    parsed = feedparser.parse(
+        body, response_headers=headers, sanitize_html=False, resolve_relative_uris=True
+    )
+    if not parsed.get("version") and not parsed.entries:
+        if "html" in content_type.lower() or body.lstrip()[:15].lower().startswith(
+            (b"<!doctype html", b"<html")
+        ):
+            raise NotAFeed(f"not a feed: got an HTML page ({content_type or 'html'})")
+        problem = parsed.get("bozo_exception")
+        detail = f": {problem}" if problem else ""
+        raise NotAFeed(f"not a feed: the content could not be read as RSS or Atom{detail}")
+    feed = parsed.get("feed", {})
+    return ParsedFeed(
+        title=str(feed.get("title", "")),
+        site_url=str(feed.get("link", "")),
+        entries=[_entry(raw) for raw in parsed.entries],
+    )

@@ -1,0 +1,9 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("livenews.web.urls")),
+]
+
+handler404 = "livenews.web.views.not_found"

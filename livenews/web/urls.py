@@ -1,0 +1,14 @@
+from django.urls import path
+
+from livenews.web import ops, views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.front_page, name="front"),
+    path("story/<int:story_id>/", views.story_page, name="story"),
+    path("article/<int:article_id>/", views.article_page, name="article"),
+    path("sources/", views.sources_page, name="sources"),
+    path("healthz", ops.healthz, name="healthz"),
+    path("metrics", ops.metrics_text, name="metrics"),
+]

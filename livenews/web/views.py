@@ -1,0 +1,45 @@
+"""Public pages: front, story, article, source health."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from livenews.articles.models import Article
+from livenews.sources.queries import list_sources
+from livenews.stories.models import Story
+from livenews.web import queries
+
+
+def front_page(request: HttpRequest) -> HttpResponse:
+    stories = queries.list_front_stories()
+    latest = queries.list_latest_articles()
+    context = {
+        "stories": stories,
+        "latest": latest,
+        "source_summary": None if latest else queries.get_source_summary(),
+        "channels": "front",
+    }
+    return render(request, "web/front.html", context)
+
+
+def story_page(request: HttpRequest, story_id: int) -> HttpResponse:
+    story = get_object_or_404(Story, pk=story_id)
+    articles = list(queries.list_story_articles(story))
+    context = {"story": story, "articles": articles, "channels": f"story:{story.pk}"}
+    return render(request, "web/story.html", context)
+
+
+def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
+    article = get_object_or_404(
+        Article.objects.select_related("source", "story"), pk=article_id, hidden=False
+    )
+    return render(request, "web/article.html", {"article": article})
+
+
+def sources_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/sources.html", {"sources": list(list_sources())})
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/404.html", status=404)
