@@ -92,7 +92,10 @@ def _database() -> dict[str, object]:
         # A file, not memory, so servers started by tests in other threads and
         # processes see the same test database.
         config["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
-        config["CONN_MAX_AGE"] = 0 if env_bool("LIVENEWS_TESTING") else 600
+    if env_bool("LIVENEWS_TESTING"):
+        # Tests start servers in threads; closing after each request lets the
+        # test database be dropped at the end.
+        config["CONN_MAX_AGE"] = 0
     return config
 
 

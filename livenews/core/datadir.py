@@ -11,7 +11,7 @@ DEFAULT_DATA_DIR = "var"
 
 def data_dir() -> Path:
     """Return the data directory (``LIVENEWS_DATA_DIR``, default ``./var``), created."""
-    path = Path(os.environ.get("LIVENEWS_DATA_DIR", DEFAULT_DATA_DIR)).resolve()
+    path = Path(os.environ.get("LIVENEWS_DATA_DIR") or DEFAULT_DATA_DIR).resolve()
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator
 from a2wsgi import WSGIMiddleware
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
+from django.db import connections
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -36,6 +37,7 @@ def create_app(*, ingest: bool = False) -> Starlette:
         latest_id=read_latest_event_id,
         poll_interval=float(conf["OUTBOX_POLL"]),
         queue_size=int(conf["SSE_QUEUE_SIZE"]),
+        close_db=connections.close_all,
     )
     stream = StreamEndpoint(
         hub,

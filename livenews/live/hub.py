@@ -15,7 +15,9 @@ import asyncio
 import json
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from livenews.core import metrics
 from livenews.events import bus
@@ -65,6 +67,7 @@ class Client:
 
 
 ReadAfter = Callable[[int], list[WireEvent]]
+T = TypeVar("T")
 
 
 class Hub:
@@ -74,8 +77,10 @@ class Hub:
         latest_id: Callable[[], int],
         poll_interval: float = 0.5,
         queue_size: int = 256,
+        close_db: Callable[[], None] | None = None,
     ) -> None:
         self.read_after = read_after
+        self.close_db = close_db
         self.latest_id = latest_id
         self.poll_interval = poll_interval
         self.queue_size = queue_size
@@ -84,11 +89,18 @@ class Hub:
         self._wakeup = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        # One thread for every outbox read: one database connection per hub.
+        self._db = ThreadPoolExecutor(1, thread_name_prefix="livenews-outbox")
+
+    async def run_db(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a blocking database read on the hub's own thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._db, fn, *args)
 
     async def start(self) -> None:
         """Begin after the newest committed event and follow the outbox."""
         self._loop = asyncio.get_running_loop()
-        self.last_id = await asyncio.to_thread(self.latest_id)
+        self.last_id = await self.run_db(self.latest_id)
         bus.subscribe(self.wake)
         self._task = asyncio.create_task(self._run(), name="livenews-hub")
 
@@ -102,6 +114,9 @@ class Hub:
                 pass
         for client in list(self.clients):
             client.close()
+        if self.close_db:
+            await self.run_db(self.close_db)
+        self._db.shutdown(wait=False)
 
     def wake(self) -> None:
         """Ask the hub to read the outbox now (safe from any thread)."""
@@ -136,7 +151,7 @@ class Hub:
         """Read and fan out every event committed since the last read."""
         delivered = 0
         while True:
-            events = await asyncio.to_thread(self.read_after, self.last_id)
+            events = await self.run_db(self.read_after, self.last_id)
             for event in events:
                 self.last_id = max(self.last_id, event.id)
                 for client in list(self.clients):

@@ -94,7 +94,7 @@ class StreamEndpoint:
             self.hub.remove_client(client)
 
     async def _replay(self, last_id: int, channels: frozenset[str]) -> tuple[bytes, int]:
-        events = await asyncio.to_thread(self.read_after, last_id, self.replay_limit + 1)
+        events = await self.hub.run_db(self.read_after, last_id, self.replay_limit + 1)
         if len(events) > self.replay_limit:
             newest = events[-1].id
             return encode_event(newest, "reload", {"reason": "gap too large"}), newest

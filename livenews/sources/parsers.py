@@ -6,6 +6,7 @@ Pure: bytes in, dataclasses out; no network, no database.
 from __future__ import annotations
 
 import calendar
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -86,10 +87,75 @@ def _entry(raw: Any) -> ParsedEntry:
     )
 
 
+def _json_date(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _json_text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _json_authors(item: dict[str, Any], feed: dict[str, Any]) -> tuple[str, ...]:
+    raw = item.get("authors") or ([item["author"]] if item.get("author") else [])
+    raw = raw or feed.get("authors") or []
+    names = (a.get("name") for a in raw if isinstance(a, dict))
+    return tuple(n.strip() for n in names if isinstance(n, str) and n.strip())
+
+
+def parse_json_feed(body: bytes) -> ParsedFeed:
+    """Return a JSON Feed 1.0/1.1 document; raise NotAFeed when it is not one."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise NotAFeed(f"not a feed: invalid JSON ({exc})") from exc
+    if not isinstance(data, dict) or "jsonfeed.org/version" not in str(
+        data.get("version", "")
+    ):
+        raise NotAFeed("not a feed: JSON without a JSON Feed version")
+    items = data.get("items")
+    if not isinstance(items, list):
+        raise NotAFeed("not a feed: JSON Feed without an items list")
+    entries = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        url = _json_text(item.get("url")) or _json_text(item.get("external_url"))
+        tags = item.get("tags") if isinstance(item.get("tags"), list) else []
+        entries.append(
+            ParsedEntry(
+                guid=str(item.get("id") or url),
+                url=url,
+                title=_json_text(item.get("title")),
+                summary_html=_json_text(item.get("summary")),
+                content_html=_json_text(item.get("content_html"))
+                or _json_text(item.get("content_text")),
+                authors=_json_authors(item, data),
+                published=_json_date(item.get("date_published")),
+                updated=_json_date(item.get("date_modified")),
+                image_url=_json_text(item.get("image"))
+                or _json_text(item.get("banner_image")),
+                categories=tuple(str(t) for t in tags),
+            )
+        )
+    return ParsedFeed(
+        title=_json_text(data.get("title")),
+        site_url=_json_text(data.get("home_page_url")),
+        entries=entries,
+    )
+
+
 def parse_feed(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed:
     """Return the feed in ``body``; raise NotAFeed with a reason when it is none."""
     if not body.strip():
         raise NotAFeed("empty response: the server sent no content")
+    if body.lstrip()[:1] == b"{" or "json" in content_type.lower():
+        return parse_json_feed(body)
     headers = {"content-type": content_type} if content_type else {}
     parsed = feedparser.parse(
         body, response_headers=headers, sanitize_html=False, resolve_relative_uris=True

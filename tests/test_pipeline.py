@@ -1,0 +1,160 @@
+"""The ingest pipeline against feeds served on 127.0.0.1."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from livenews.articles.models import Article
+from livenews.events.models import Event
+from livenews.pipeline import ingest_once
+from livenews.sources.actions import add_source
+from livenews.sources.models import Source
+from livenews.stories.models import Story
+from tests.support.feeds import Item, atom, json_feed, rss
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WHEN = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+
+
+def sample_items(prefix: str = "a", count: int = 3) -> list[Item]:
+    return [
+        Item(
+            guid=f"{prefix}-{n}",
+            title=f"Harbour cranes halted in Port Mirel as dockers strike, day {n}",
+            link=f"https://news.example.org/{prefix}/{n}?utm_source=rss",
+            published=WHEN + timedelta(minutes=n),
+            summary=f"<p>Dockers at Port Mirel stopped the cranes, report {n}.</p>",
+            author="Ana Ruiz",
+        )
+        for n in range(count)
+    ]
+
+
+def make_due(source: Source) -> None:
+    Source.objects.filter(pk=source.pk).update(next_poll_at=None)
+
+
+def test_new_items_are_stored_once_with_their_events(feed_server):
+    url = feed_server.serve("/feed.xml", rss(sample_items()))
+    source = add_source(url)
+
+    report = ingest_once()
+
+    assert report.new_articles == 3
+    assert Article.objects.filter(source=source).count() == 3
+    types = list(Event.objects.values_list("type", flat=True))
+    assert types.count("article.added") == 3
+    assert types.count("story.created") == 1
+    assert types.count("story.updated") == 2
+    article = Article.objects.get(guid="a-1")
+    assert article.canonical_url == "https://news.example.org/a/1"
+    assert article.authors == ["Ana Ruiz"]
+    assert article.published_at == WHEN + timedelta(minutes=1)
+
+
+def test_304_leaves_articles_untouched(feed_server):
+    url = feed_server.serve("/feed.xml", rss(sample_items()))
+    source = add_source(url)
+    ingest_once()
+    events_before = Event.objects.count()
+    make_due(source)
+
+    report = ingest_once()
+
+    assert report.new_articles == 0
+    assert Article.objects.count() == 3
+    assert Event.objects.count() == events_before
+    source.refresh_from_db()
+    assert source.last_status == 304
+    assert source.health == "ok"
+
+
+def test_a_new_item_in_a_known_feed_adds_only_that_item(feed_server):
+    items = sample_items()
+    url = feed_server.serve("/feed.xml", rss(items))
+    source = add_source(url)
+    ingest_once()
+    feed_server.serve("/feed.xml", rss([*items, *sample_items("b", 1)]))
+    make_due(source)
+
+    report = ingest_once()
+
+    assert report.new_articles == 1
+    assert Article.objects.count() == 4
+
+
+@pytest.mark.parametrize("render", [rss, atom, json_feed], ids=["rss", "atom", "jsonfeed"])
+def test_each_feed_format_is_ingested(feed_server, render):
+    url = feed_server.serve("/feed", render(sample_items(count=2)))
+    add_source(url)
+
+    assert ingest_once().new_articles == 2
+    titles = set(Article.objects.values_list("title", flat=True))
+    assert "Harbour cranes halted in Port Mirel as dockers strike, day 1" in titles
+
+
+def test_a_broken_source_is_marked_and_the_others_still_ingest(feed_server):
+    good = add_source(feed_server.serve("/good.xml", rss(sample_items())))
+    html = add_source(
+        feed_server.serve("/page", "<!doctype html><html><body>hi</body></html>",
+                          content_type="text/html")
+    )
+    missing = add_source(feed_server.url("/nothing-here.xml"))
+    refused = add_source("http://127.0.0.1:9/feed.xml")
+
+    report = ingest_once()
+
+    assert report.new_articles == 3
+    good.refresh_from_db()
+    html.refresh_from_db()
+    missing.refresh_from_db()
+    refused.refresh_from_db()
+    assert good.health == "ok"
+    assert html.health == "failing"
+    assert html.last_error == "not a feed: got an HTML page (text/html)"
+    assert missing.last_error == "HTTP 404 Not Found"
+    assert refused.last_error.startswith("could not connect")
+    assert refused.next_poll_at > refused.last_fetched_at
+
+
+def test_scripts_in_feed_html_are_removed(feed_server):
+    item = Item(
+        guid="x1",
+        title="<script>alert(1)</script>Cranes <b>stop</b>",
+        link="javascript:alert(1)",
+        published=WHEN,
+        content='<p onclick="alert(1)">Body<script>alert(2)</script>'
+        '<a href="javascript:alert(3)">x</a><iframe src="https://evil"></iframe></p>',
+    )
+    add_source(feed_server.serve("/feed.xml", rss([item])))
+
+    ingest_once()
+
+    article = Article.objects.get()
+    assert "<" not in article.title and "script" not in article.title.lower()
+    assert article.url == ""
+    for bad in ("script", "onclick", "javascript:", "iframe"):
+        assert bad not in article.body_html
+    assert "Body" in article.body_html
+
+
+def test_similar_reports_join_one_story_and_others_start_their_own(feed_server):
+    first = add_source(feed_server.serve("/one.xml", rss(sample_items("one", 1))))
+    assert first
+    other = Item(
+        guid="flood-1",
+        title="River Aldor floods the lower town of Vesk after record rainfall",
+        link="https://news.example.org/flood",
+        published=WHEN,
+    )
+    add_source(feed_server.serve("/two.xml", rss([*sample_items("two", 1), other])))
+
+    ingest_once()
+
+    strike = Story.objects.get(articles__guid="one-0")
+    assert set(strike.articles.values_list("guid", flat=True)) == {"one-0", "two-0"}
+    assert strike.source_count == 2
+    assert Story.objects.get(articles__guid="flood-1") != strike
