@@ -41,23 +41,19 @@ def prepare_portal() -> None:
     if settings.LIVENEWS["STARTER_SOURCES"]:
         added = subscribe_starter_sources()
         if added:
-            click.echo(f"Subscribed to {added} starter sources (livenews/sources/starter.opml).")
+            click.echo(
+                f"Subscribed to {added} starter sources "
+                "(livenews/sources/starter.opml)."
+            )
 
 
 def run_server(host: str, port: int, ingest: bool) -> None:
-    import uvicorn
-
     from livenews.edge.app import create_app
+    from livenews.edge.server import build_server
 
-    click.echo(f"livenews is serving on http://{host}:{port}/ (ingest {'on' if ingest else 'off'})")
-    uvicorn.run(
-        create_app(ingest=ingest),
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,
-        timeout_graceful_shutdown=3,
-    )
+    mode = "on" if ingest else "off"
+    click.echo(f"livenews is serving on http://{host}:{port}/ (ingest {mode})")
+    build_server(create_app(ingest=ingest), host=host, port=port).run()
 
 
 @click.group()
@@ -99,7 +95,9 @@ def worker() -> None:
 
 
 @main.command()
-@click.option("--once", is_flag=True, required=True, help="Poll every due source once, then exit.")
+@click.option(
+    "--once", is_flag=True, required=True, help="Poll every due source once, then exit."
+)
 def ingest(once: bool) -> None:
     """Poll every due source once; a failing source is recorded, not fatal."""
     from livenews import pipeline
@@ -107,8 +105,8 @@ def ingest(once: bool) -> None:
     migrate()
     report = pipeline.ingest_once()
     click.echo(
-        f"polled {report.sources} source(s), stored {report.new_articles} new article(s), "
-        f"{len(report.failures)} failing"
+        f"polled {report.sources} source(s), "
+        f"stored {report.new_articles} new article(s), {len(report.failures)} failing"
     )
     for url, reason in report.failures.items():
         click.echo(f"  {url}: {reason}", err=True)
@@ -171,7 +169,9 @@ def sources_list(as_json: bool) -> None:
         return
     for row in rows:
         error = f"  — {row['last_error']}" if row["last_error"] else ""
-        click.echo(f"#{row['id']:<4} {row['health']:<8} {row['name'] or row['url']}{error}")
+        click.echo(
+            f"#{row['id']:<4} {row['health']:<8} {row['name'] or row['url']}{error}"
+        )
     click.echo(f"{len(rows)} source(s)")
 
 
@@ -206,7 +206,9 @@ def sources_export() -> None:
 
 @main.command()
 @click.argument("name")
-@click.option("--role", type=click.Choice(["admin", "editor", "reporter"]), required=True)
+@click.option(
+    "--role", type=click.Choice(["admin", "editor", "reporter"]), required=True
+)
 @click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
 def createuser(name: str, role: str, password_stdin: bool) -> None:
     """Create a newsroom user with a role (asks for the password)."""
@@ -227,7 +229,9 @@ def createuser(name: str, role: str, password_stdin: bool) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--every", default=4.0, show_default=True, help="Seconds between sample articles.")
+@click.option(
+    "--every", default=4.0, show_default=True, help="Seconds between sample articles."
+)
 def demo(host: str, port: int, every: float) -> None:
     """Serve the portal offline, fed by a local demo wire of sample articles."""
     from django.conf import settings

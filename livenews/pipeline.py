@@ -90,11 +90,22 @@ def store_fetch_result(source: Source, result: FetchResult) -> int:
     source_actions.adopt_feed_title(source, feed.title, feed.site_url)
     cap = int(settings.LIVENEWS["MAX_ENTRIES_PER_FETCH"])
     fetched_at = now()
-    new = sum(store_entry(source, entry, fetched_at) for entry in feed.entries[:cap])
+    entries = oldest_first(feed.entries[:cap])
+    new = sum(store_entry(source, entry, fetched_at) for entry in entries)
     source_actions.record_fetch(source, result, new)
     if new:
         log.info("stored articles", extra={"source": source.url, "new": new})
     return new
+
+
+def oldest_first(entries: list[ParsedEntry]) -> list[ParsedEntry]:
+    """Return entries in publication order (feeds list newest first), undated last.
+
+    Stories then grow in the order events happened, and the earliest report of
+    an event is the one that starts its story.
+    """
+    dated = sorted((e for e in entries if e.published), key=lambda e: e.published or 0)
+    return dated + [e for e in reversed(entries) if not e.published]
 
 
 def store_entry(source: Source, entry: ParsedEntry, fetched_at: datetime) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -142,7 +143,7 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-LIVENEWS = {
+LIVENEWS: dict[str, Any] = {
     "SITE_NAME": os.environ.get("LIVENEWS_SITE_NAME", "livenews"),
     "BUS_URL": os.environ.get("LIVENEWS_BUS_URL", "memory://"),
     "ALLOW_PRIVATE_SOURCES": env_bool("LIVENEWS_ALLOW_PRIVATE_SOURCES", False),
@@ -166,8 +167,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "structured": {"()": "livenews.core.logfmt.StructuredFormatter",
-                       "style": LOG_FORMAT},
+        "structured": {
+            "()": "livenews.core.logfmt.StructuredFormatter",
+            "style": LOG_FORMAT,
+        },
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "structured"},

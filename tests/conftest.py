@@ -12,7 +12,7 @@ import tempfile
 
 import pytest
 
-pytest_plugins = ["tests.support.fixtures"]
+pytest_plugins = ["tests.support.fixtures", "tests.support.browser"]
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -18,14 +18,21 @@ from livenews.sources.actions import add_source
 from tests.support.feeds import Item, rss
 from tests.support.sse import SSEClient
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "samples" / "seed-article.txt"
+SEED = (
+    Path(__file__).resolve().parents[1].parent
+    / "shared"
+    / "samples"
+    / "seed-article.txt"
+)
 
 
 @pytest.fixture
 def seed_item() -> Item:
     if not SEED.is_file():
         pytest.skip(f"the seed article is not here ({SEED}): shared/ is absent")
-    lines = [line.strip() for line in SEED.read_text("utf-8").splitlines() if line.strip()]
+    lines = [
+        line.strip() for line in SEED.read_text("utf-8").splitlines() if line.strip()
+    ]
     title, paragraphs = lines[1], lines[2:]
     return Item(
         guid="seed-article-1",
@@ -72,8 +79,12 @@ def test_seed_article_reaches_pages_and_a_connected_sse_client(
 
 def test_reconnecting_client_replays_what_it_missed(feed_server, edge_server):
     items = [
-        Item(guid=f"g{n}", title=f"Quarry collapse near Tolvik, update {n}",
-             link=f"https://example.org/{n}", published=datetime(2026, 1, 1, n, tzinfo=UTC))
+        Item(
+            guid=f"g{n}",
+            title=f"Quarry collapse near Tolvik, update {n}",
+            link=f"https://example.org/{n}",
+            published=datetime(2026, 1, 1, n, tzinfo=UTC),
+        )
         for n in range(1, 4)
     ]
     add_source(feed_server.serve("/f.xml", rss(items[:1])))
@@ -91,7 +102,9 @@ def test_reconnecting_client_replays_what_it_missed(feed_server, edge_server):
         edge_server.url("/live/stream"), headers={"Last-Event-ID": seen.id}
     ) as again:
         again.wait_for(
-            lambda m: m.event == "article.added" and m.json()["title"].endswith("update 3")
+            lambda m: (
+                m.event == "article.added" and m.json()["title"].endswith("update 3")
+            )
         )
         replayed = [m for m in again.messages if m.event == "article.added"]
     assert [m.json()["title"] for m in replayed] == [
@@ -102,12 +115,25 @@ def test_reconnecting_client_replays_what_it_missed(feed_server, edge_server):
 
 
 def test_stream_only_sends_the_channels_asked_for(feed_server, edge_server):
-    add_source(feed_server.serve("/f.xml", rss([
-        Item(guid="s1", title="Glacier survey ship Aurel returns to Hestby harbour",
-             link="https://example.org/s1", published=datetime(2026, 1, 1, tzinfo=UTC)),
-    ])))
-    with SSEClient(edge_server.url("/live/stream?channels=story:999999")) as other, \
-         SSEClient(edge_server.url("/live/stream?channels=front")) as front:
+    add_source(
+        feed_server.serve(
+            "/f.xml",
+            rss(
+                [
+                    Item(
+                        guid="s1",
+                        title="Glacier survey ship Aurel returns to Hestby harbour",
+                        link="https://example.org/s1",
+                        published=datetime(2026, 1, 1, tzinfo=UTC),
+                    ),
+                ]
+            ),
+        )
+    )
+    with (
+        SSEClient(edge_server.url("/live/stream?channels=story:999999")) as other,
+        SSEClient(edge_server.url("/live/stream?channels=front")) as front,
+    ):
         ingest_once()
         front.wait_for(lambda m: m.event == "article.added")
         assert not [m for m in other.messages if m.event != "reload"]
@@ -116,14 +142,20 @@ def test_stream_only_sends_the_channels_asked_for(feed_server, edge_server):
 def test_too_old_a_gap_sends_reload(feed_server, edge_server_factory):
     server = edge_server_factory(REPLAY_LIMIT=2)
     items = [
-        Item(guid=f"r{n}", title=f"Ferry strike in Ostra harbour, report {n}",
-             link=f"https://example.org/r{n}", published=datetime(2026, 1, 1, n, tzinfo=UTC))
+        Item(
+            guid=f"r{n}",
+            title=f"Ferry strike in Ostra harbour, report {n}",
+            link=f"https://example.org/r{n}",
+            published=datetime(2026, 1, 1, n, tzinfo=UTC),
+        )
         for n in range(4)
     ]
     add_source(feed_server.serve("/f.xml", rss(items)))
     ingest_once()
 
-    with SSEClient(server.url("/live/stream"), headers={"Last-Event-ID": "0"}) as stream:
+    with SSEClient(
+        server.url("/live/stream"), headers={"Last-Event-ID": "0"}
+    ) as stream:
         message = stream.wait_for(lambda m: m.event == "reload")
     assert [m.event for m in stream.messages] == ["reload"]
     assert int(message.id) > 0

@@ -86,7 +86,9 @@ def test_a_new_item_in_a_known_feed_adds_only_that_item(feed_server):
     assert Article.objects.count() == 4
 
 
-@pytest.mark.parametrize("render", [rss, atom, json_feed], ids=["rss", "atom", "jsonfeed"])
+@pytest.mark.parametrize(
+    "render", [rss, atom, json_feed], ids=["rss", "atom", "jsonfeed"]
+)
 def test_each_feed_format_is_ingested(feed_server, render):
     url = feed_server.serve("/feed", render(sample_items(count=2)))
     add_source(url)
@@ -99,8 +101,11 @@ def test_each_feed_format_is_ingested(feed_server, render):
 def test_a_broken_source_is_marked_and_the_others_still_ingest(feed_server):
     good = add_source(feed_server.serve("/good.xml", rss(sample_items())))
     html = add_source(
-        feed_server.serve("/page", "<!doctype html><html><body>hi</body></html>",
-                          content_type="text/html")
+        feed_server.serve(
+            "/page",
+            "<!doctype html><html><body>hi</body></html>",
+            content_type="text/html",
+        )
     )
     missing = add_source(feed_server.url("/nothing-here.xml"))
     refused = add_source("http://127.0.0.1:9/feed.xml")

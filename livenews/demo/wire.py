@@ -14,6 +14,7 @@ import hashlib
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -38,14 +39,21 @@ class Sample:
 
 def load_samples() -> tuple[dict[str, dict[str, str]], list[Sample]]:
     """Return the outlets by slug and the samples in release order."""
-    data = json.loads(files("livenews.demo").joinpath("samples.json").read_text("utf-8"))
+    data = json.loads(
+        files("livenews.demo").joinpath("samples.json").read_text("utf-8")
+    )
     outlets = {o["slug"]: o for o in data["outlets"]}
     per_story = [
         [
             Sample(
-                story=s["key"], index=i, outlet=a["outlet"], title=a["title"],
-                summary=a["summary"], body_html=a["body_html"],
-                authors=tuple(a.get("authors", [])), section=a.get("section", ""),
+                story=s["key"],
+                index=i,
+                outlet=a["outlet"],
+                title=a["title"],
+                summary=a["summary"],
+                body_html=a["body_html"],
+                authors=tuple(a.get("authors", [])),
+                section=a.get("section", ""),
             )
             for i, a in enumerate(s["articles"])
         ]
@@ -55,8 +63,9 @@ def load_samples() -> tuple[dict[str, dict[str, str]], list[Sample]]:
     return outlets, ordered
 
 
-def render_rss(outlet: dict[str, str], items: list[tuple[Sample, datetime, str]],
-               base_url: str) -> bytes:
+def render_rss(
+    outlet: dict[str, str], items: list[tuple[Sample, datetime, str]], base_url: str
+) -> bytes:
     """Return an RSS 2.0 document of the released ``items``, newest first."""
     entries = []
     for sample, when, guid in reversed(items[-50:]):
@@ -88,10 +97,16 @@ def render_rss(outlet: dict[str, str], items: list[tuple[Sample, datetime, str]]
 class DemoWire:
     """Serve the sample feeds on 127.0.0.1 and release one sample every ``every`` s."""
 
-    def __init__(self, every: float = 4.0, port: int = 0) -> None:
+    def __init__(
+        self,
+        every: float = 4.0,
+        port: int = 0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.every = every
+        self.clock = clock
         self.outlets, self.samples = load_samples()
-        self.started = time.monotonic()
+        self.started = clock()
         self.started_at = datetime.now(UTC)
         self.run_id = self.started_at.strftime("%Y%m%d%H%M%S")
         self.server = ThreadingHTTPServer(("127.0.0.1", port), self._handler())
@@ -99,8 +114,8 @@ class DemoWire:
 
     @property
     def base_url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self.server.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     def feed_urls(self) -> list[tuple[str, str, str]]:
         """Return (url, name, section) of each outlet's feed."""
@@ -111,7 +126,7 @@ class DemoWire:
 
     def released(self, outlet: str) -> list[tuple[Sample, datetime, str]]:
         """Return the samples of ``outlet`` released so far, with time and guid."""
-        count = int((time.monotonic() - self.started) / self.every) + 1
+        count = int((self.clock() - self.started) / self.every) + 1
         out = []
         for n in range(count):
             cycle, position = divmod(n, len(self.samples))
@@ -136,12 +151,14 @@ class DemoWire:
         wire = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            def do_GET(self) -> None:
                 slug = self.path.removeprefix("/feeds/").removesuffix(".xml")
                 if not self.path.startswith("/feeds/") or slug not in wire.outlets:
                     self.send_error(404)
                     return
-                body = render_rss(wire.outlets[slug], wire.released(slug), wire.base_url)
+                body = render_rss(
+                    wire.outlets[slug], wire.released(slug), wire.base_url
+                )
                 etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
                 if self.headers.get("If-None-Match") == etag:
                     self.send_response(304)

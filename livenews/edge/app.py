@@ -12,9 +12,11 @@ import contextlib
 import logging
 import threading
 from collections.abc import AsyncIterator
+from typing import Any
 
 from a2wsgi import WSGIMiddleware
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 from django.db import connections
 from starlette.applications import Starlette
@@ -22,6 +24,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from livenews import pipeline
+from livenews.events.bus import check_bus_url
 from livenews.live.hub import Hub
 from livenews.live.stream import StreamEndpoint
 from livenews.live.wire import read_latest_event_id, read_wire_events_after
@@ -32,6 +35,10 @@ log = logging.getLogger(__name__)
 def create_app(*, ingest: bool = False) -> Starlette:
     """Return the ASGI app; with ``ingest`` it also polls sources in a thread."""
     conf = settings.LIVENEWS
+    try:
+        check_bus_url(str(conf["BUS_URL"]))
+    except ValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from exc
     hub = Hub(
         read_after=read_wire_events_after,
         latest_id=read_latest_event_id,
@@ -47,7 +54,7 @@ def create_app(*, ingest: bool = False) -> Starlette:
         replay_limit=int(conf["REPLAY_LIMIT"]),
         read_after=read_wire_events_after,
     )
-    django_app = WSGIMiddleware(get_wsgi_application(), workers=8)  # type: ignore[arg-type]
+    django_app: Any = WSGIMiddleware(get_wsgi_application(), workers=8)  # type: ignore[arg-type]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -56,7 +63,9 @@ def create_app(*, ingest: bool = False) -> Starlette:
         worker = None
         if ingest:
             worker = threading.Thread(
-                target=pipeline.run_forever, args=(stop,), name="livenews-ingest",
+                target=pipeline.run_forever,
+                args=(stop,),
+                name="livenews-ingest",
                 daemon=True,
             )
             worker.start()

@@ -33,3 +33,21 @@ def notify_committed() -> None:
         listeners = list(_listeners)
     for listener in listeners:
         listener()
+
+
+SUPPORTED_SCHEMES = ("memory", "db")
+
+
+def check_bus_url(url: str) -> str:
+    """Return the bus scheme of ``LIVENEWS_BUS_URL`` or raise ValueError saying why.
+
+    ``memory://`` wakes hubs in this process at once; ``db://`` relies on the
+    outbox poll alone. Both also poll the outbox, so commits of other processes
+    always arrive (within ``LIVENEWS_OUTBOX_POLL`` seconds).
+    """
+    scheme = url.split("://", 1)[0] if "://" in url else ""
+    if scheme not in SUPPORTED_SCHEMES:
+        raise ValueError(
+            f"LIVENEWS_BUS_URL={url!r} is not supported: use memory:// or db://"
+        )
+    return scheme

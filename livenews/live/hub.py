@@ -12,6 +12,7 @@ reconnects and replays by ``Last-Event-ID``) so it never slows the others.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import Callable
@@ -87,6 +88,8 @@ class Hub:
         self.clients: set[Client] = set()
         self.last_id = 0
         self._wakeup = asyncio.Event()
+        # Two overlapping reads would deliver the same events twice.
+        self._reading = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         # One thread for every outbox read: one database connection per hub.
@@ -104,16 +107,18 @@ class Hub:
         bus.subscribe(self.wake)
         self._task = asyncio.create_task(self._run(), name="livenews-hub")
 
+    def close_clients(self) -> None:
+        """End every open stream (clients reconnect and replay)."""
+        for client in list(self.clients):
+            client.close()
+
     async def stop(self) -> None:
         bus.unsubscribe(self.wake)
         if self._task:
             self._task.cancel()
-            try:
+            with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            except asyncio.CancelledError:
-                pass
-        for client in list(self.clients):
-            client.close()
+        self.close_clients()
         if self.close_db:
             await self.run_db(self.close_db)
         self._db.shutdown(wait=False)
@@ -136,10 +141,8 @@ class Hub:
 
     async def _run(self) -> None:
         while True:
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), self.poll_interval)
-            except TimeoutError:
-                pass
             self._wakeup.clear()
             try:
                 await self.read_new()
@@ -149,6 +152,10 @@ class Hub:
 
     async def read_new(self) -> int:
         """Read and fan out every event committed since the last read."""
+        async with self._reading:
+            return await self._read_new()
+
+    async def _read_new(self) -> int:
         delivered = 0
         while True:
             events = await self.run_db(self.read_after, self.last_id)

@@ -11,7 +11,10 @@ from livenews.core.timeutil import now
 class LiveBlog(models.Model):
     STATUSES = [("live", "Live"), ("ended", "Ended")]
     story = models.ForeignKey(
-        "stories.Story", on_delete=models.SET_NULL, null=True, blank=True,
+        "stories.Story",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="liveblogs",
     )
     title = models.CharField(max_length=500)
@@ -27,7 +30,9 @@ class LiveBlog(models.Model):
 
 
 class LiveEntry(models.Model):
-    liveblog = models.ForeignKey(LiveBlog, on_delete=models.CASCADE, related_name="entries")
+    liveblog = models.ForeignKey(
+        LiveBlog, on_delete=models.CASCADE, related_name="entries"
+    )
     body_html = models.TextField(help_text="Sanitized HTML.")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True

@@ -84,7 +84,9 @@ class StreamEndpoint:
             if last_id is not None:
                 replay, sent_upto = await self._replay(last_id, channels)
                 opening += replay
-            await send({"type": "http.response.body", "body": opening, "more_body": True})
+            await send(
+                {"type": "http.response.body", "body": opening, "more_body": True}
+            )
             await self._follow(client, send, sent_upto)
             await send({"type": "http.response.body", "body": b""})
         except OSError:
@@ -93,7 +95,9 @@ class StreamEndpoint:
             watcher.cancel()
             self.hub.remove_client(client)
 
-    async def _replay(self, last_id: int, channels: frozenset[str]) -> tuple[bytes, int]:
+    async def _replay(
+        self, last_id: int, channels: frozenset[str]
+    ) -> tuple[bytes, int]:
         events = await self.hub.run_db(self.read_after, last_id, self.replay_limit + 1)
         if len(events) > self.replay_limit:
             newest = events[-1].id
@@ -108,8 +112,13 @@ class StreamEndpoint:
             try:
                 first = await asyncio.wait_for(queue.get(), self.heartbeat)
             except TimeoutError:
-                await send({"type": "http.response.body", "body": b": ping\n\n",
-                            "more_body": True})
+                await send(
+                    {
+                        "type": "http.response.body",
+                        "body": b": ping\n\n",
+                        "more_body": True,
+                    }
+                )
                 continue
             batch = [first]
             while not queue.empty():
@@ -119,8 +128,13 @@ class StreamEndpoint:
             chunks = [e.data for e in batch if e is not None and e.id > sent_upto]
             if chunks:
                 sent_upto = max(e.id for e in batch if e is not None)
-                await send({"type": "http.response.body", "body": b"".join(chunks),
-                            "more_body": True})
+                await send(
+                    {
+                        "type": "http.response.body",
+                        "body": b"".join(chunks),
+                        "more_body": True,
+                    }
+                )
 
     async def _watch_disconnect(self, receive: Receive, client: Any) -> None:
         while True:
@@ -137,4 +151,6 @@ class StreamEndpoint:
                 "headers": [(b"content-type", b"text/plain"), (b"retry-after", b"5")],
             }
         )
-        await send({"type": "http.response.body", "body": b"too many live connections\n"})
+        await send(
+            {"type": "http.response.body", "body": b"too many live connections\n"}
+        )

@@ -20,7 +20,11 @@ class SourceError(ValueError):
 
 
 def add_source(
-    url: str, name: str = "", section: str = "", site_url: str = "", is_sample: bool = False
+    url: str,
+    name: str = "",
+    section: str = "",
+    site_url: str = "",
+    is_sample: bool = False,
 ) -> Source:
     """Subscribe to the feed at ``url``; raise SourceError when it is not usable."""
     url = url.strip()
@@ -43,14 +47,20 @@ def add_source(
 
 def import_feeds(feeds: list[OpmlFeed]) -> tuple[int, int]:
     """Subscribe to each feed not yet known; return (added, already known)."""
-    known = set(Source.objects.filter(url__in=[f.url for f in feeds]).values_list(
-        "url", flat=True
-    ))
+    known = set(
+        Source.objects.filter(url__in=[f.url for f in feeds]).values_list(
+            "url", flat=True
+        )
+    )
     fresh = [f for f in {f.url: f for f in feeds}.values() if f.url not in known]
     Source.objects.bulk_create(
         [
-            Source(url=f.url, name=f.name[:200], site_url=f.site_url,
-                   section=f.section.lower()[:40])
+            Source(
+                url=f.url,
+                name=f.name[:200],
+                site_url=f.site_url,
+                section=f.section.lower()[:40],
+            )
             for f in fresh
         ],
         ignore_conflicts=True,
@@ -68,7 +78,8 @@ def subscribe_starter_sources() -> int:
 
 
 def default_interval() -> int:
-    return int(settings.LIVENEWS["POLL_INTERVAL"])
+    interval: int = settings.LIVENEWS["POLL_INTERVAL"]
+    return interval
 
 
 def record_fetch(source: Source, result: FetchResult, new_items: int) -> None:
@@ -82,9 +93,16 @@ def record_fetch(source: Source, result: FetchResult, new_items: int) -> None:
     if result.status == 200:
         source.etag = result.etag[:500]
         source.last_modified = result.last_modified[:100]
-    if result.moved_permanently and is_http_url(result.final_url):
-        if not Source.objects.filter(url=result.final_url).exclude(pk=source.pk).exists():
-            source.url = result.final_url
+    if (
+        result.moved_permanently
+        and is_http_url(result.final_url)
+        and (
+            not Source.objects.filter(url=result.final_url)
+            .exclude(pk=source.pk)
+            .exists()
+        )
+    ):
+        source.url = result.final_url
     if new_items:
         source.last_new_item_at = moment
     source.next_poll_at = schedule.next_poll_at(
@@ -127,7 +145,13 @@ def subscribe_demo_wire(feeds: list[tuple[str, str, str]], interval: int = 3) ->
     for url, name, section in feeds:
         Source.objects.update_or_create(
             url=url,
-            defaults={"name": name, "section": section, "is_sample": True,
-                      "poll_interval": interval, "paused": False, "next_poll_at": None},
+            defaults={
+                "name": name,
+                "section": section,
+                "is_sample": True,
+                "poll_interval": interval,
+                "paused": False,
+                "next_poll_at": None,
+            },
         )
     return len(feeds)

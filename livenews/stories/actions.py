@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.db.models import Count
 
@@ -20,7 +21,9 @@ def _candidates() -> list[clustering.StoryCandidate]:
     recent = Story.objects.filter(
         updated_at__gte=now() - STORY_WINDOW, status__in=["developing", "steady"]
     ).values_list("id", "terms")
-    return [clustering.StoryCandidate(pk, frozenset(terms.split())) for pk, terms in recent]
+    return [
+        clustering.StoryCandidate(pk, frozenset(terms.split())) for pk, terms in recent
+    ]
 
 
 def place_article(article: Article) -> Story:
@@ -32,7 +35,7 @@ def place_article(article: Article) -> Story:
     terms = clustering.key_terms(article.title, article.summary[:300])
     story_id = clustering.choose_story(terms, _candidates())
     created = story_id is None
-    if created:
+    if story_id is None:
         story = Story.objects.create(
             headline=article.title,
             summary=article.summary[:500],
@@ -41,7 +44,7 @@ def place_article(article: Article) -> Story:
             terms=" ".join(sorted(terms)),
         )
     else:
-        story = Story.objects.select_for_update().get(pk=story_id)
+        story = Story.objects.select_for_update().get(id=story_id)
         story.terms = " ".join(
             sorted(clustering.merge_terms(frozenset(story.terms.split()), terms))
         )
@@ -71,7 +74,7 @@ def place_article(article: Article) -> Story:
 
 
 def _emit_story(story: Story, created: bool) -> None:
-    fields = {
+    fields: dict[str, Any] = {
         "story_id": story.pk,
         "headline": story.display_headline,
         "url": story.get_absolute_url(),

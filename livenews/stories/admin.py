@@ -5,8 +5,14 @@ from livenews.stories.models import Story, Topic
 
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
-    list_display = ("display_headline", "article_count", "source_count", "status",
-                    "pinned", "updated_at")
+    list_display = (
+        "display_headline",
+        "article_count",
+        "source_count",
+        "status",
+        "pinned",
+        "updated_at",
+    )
     list_filter = ("status", "pinned")
     search_fields = ("headline", "editor_headline")
     filter_horizontal = ("topics",)

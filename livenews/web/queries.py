@@ -12,9 +12,9 @@ from livenews.stories.models import Story
 def list_front_stories(limit: int = 30) -> list[Story]:
     """Return open stories, pinned first, then most recently updated."""
     return list(
-        Story.objects.exclude(status="closed").order_by("-pinned", "-updated_at", "-id")[
-            :limit
-        ]
+        Story.objects.exclude(status="closed").order_by(
+            "-pinned", "-updated_at", "-id"
+        )[:limit]
     )
 
 
@@ -38,7 +38,9 @@ def list_story_articles(story: Story) -> QuerySet[Article]:
 
 def get_source_summary() -> dict[str, int]:
     """Count sources by health for the empty front page."""
-    sources = list(Source.objects.only("paused", "consecutive_failures", "last_success_at"))
+    sources = list(
+        Source.objects.only("paused", "consecutive_failures", "last_success_at")
+    )
     summary = {"total": len(sources), "ok": 0, "failing": 0, "waiting": 0, "paused": 0}
     for source in sources:
         summary[source.health] += 1

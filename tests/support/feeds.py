@@ -23,10 +23,18 @@ class Item:
 def rss(items: list[Item], title: str = "Test feed") -> str:
     parts = []
     for item in items:
-        date = f"<pubDate>{format_datetime(item.published)}</pubDate>" if item.published else ""
-        author = f"<dc:creator>{escape(item.author)}</dc:creator>" if item.author else ""
+        date = (
+            f"<pubDate>{format_datetime(item.published)}</pubDate>"
+            if item.published
+            else ""
+        )
+        author = (
+            f"<dc:creator>{escape(item.author)}</dc:creator>" if item.author else ""
+        )
         content = (
-            f"<content:encoded>{escape(item.content)}</content:encoded>" if item.content else ""
+            f"<content:encoded>{escape(item.content)}</content:encoded>"
+            if item.content
+            else ""
         )
         parts.append(
             f"<item><title>{escape(item.title)}</title><link>{escape(item.link)}</link>"
@@ -45,18 +53,20 @@ def rss(items: list[Item], title: str = "Test feed") -> str:
 def atom(items: list[Item], title: str = "Test Atom feed") -> str:
     parts = []
     for item in items:
-        when = (item.published.isoformat() if item.published else "2026-01-01T00:00:00Z")
+        when = item.published.isoformat() if item.published else "2026-01-01T00:00:00Z"
         parts.append(
             f"<entry><id>{escape(item.guid)}</id><title>{escape(item.title)}</title>"
             f'<link href="{escape(item.link)}"/><updated>{when}</updated>'
             f"<author><name>{escape(item.author or 'Staff')}</name></author>"
             f'<summary type="html">{escape(item.summary)}</summary>'
-            f'<content type="html">{escape(item.content or item.summary)}</content></entry>'
+            f'<content type="html">{escape(item.content or item.summary)}</content>'
+            "</entry>"
         )
     return (
         '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
         f"<title>{escape(title)}</title><id>urn:test</id><updated>2026-01-01T00:00:00Z</updated>"
-        + "".join(parts) + "</feed>"
+        + "".join(parts)
+        + "</feed>"
     )
 
 
@@ -73,7 +83,9 @@ def json_feed(items: list[Item], title: str = "Test JSON feed") -> str:
                     "title": item.title,
                     "content_html": item.content or item.summary,
                     "summary": item.summary,
-                    "date_published": item.published.isoformat() if item.published else None,
+                    "date_published": item.published.isoformat()
+                    if item.published
+                    else None,
                     "authors": [{"name": item.author}] if item.author else [],
                 }
                 for item in items

@@ -60,7 +60,7 @@ class FeedServer:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 owner.hits[self.path] += 1
                 route = owner.routes.get(self.path)
                 if route is None:

@@ -39,10 +39,10 @@ def edge_server_factory(transactional_db: None) -> Iterator[Any]:
 
     Call it with ``LIVENEWS`` setting overrides; every server stops at teardown.
     """
-    import uvicorn
     from django.conf import settings
 
     from livenews.edge.app import create_app
+    from livenews.edge.server import build_server
 
     started: list[tuple[Any, threading.Thread, socket.socket]] = []
 
@@ -58,10 +58,7 @@ def edge_server_factory(transactional_db: None) -> Iterator[Any]:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-        config = uvicorn.Config(
-            app, log_level="warning", lifespan="on", timeout_graceful_shutdown=1
-        )
-        server = uvicorn.Server(config)
+        server = build_server(app, timeout_graceful_shutdown=1)
         thread = threading.Thread(
             target=server.run, kwargs={"sockets": [sock]}, daemon=True
         )

@@ -62,9 +62,8 @@ class SSEClient:
                     if predicate(message):
                         return message
             time.sleep(0.02)
-        raise AssertionError(
-            f"no matching event within {timeout} s; got {[m.event for m in self.messages]}"
-        )
+        seen = [m.event for m in self.messages]
+        raise AssertionError(f"no matching event within {timeout} s; got {seen}")
 
     def _run(self) -> None:
         asyncio.run(self._main())
@@ -73,12 +72,14 @@ class SSEClient:
         self._loop = asyncio.get_running_loop()
         self._task = asyncio.current_task()
         try:
-            async with httpx.AsyncClient(timeout=None) as client:
-                async with client.stream("GET", self.url, headers=self.headers) as response:
-                    self.status = response.status_code
-                    self.response_headers = dict(response.headers)
-                    self._connected.set()
-                    await self._read(response)
+            async with (
+                httpx.AsyncClient(timeout=None) as client,
+                client.stream("GET", self.url, headers=self.headers) as response,
+            ):
+                self.status = response.status_code
+                self.response_headers = dict(response.headers)
+                self._connected.set()
+                await self._read(response)
         except asyncio.CancelledError:
             pass
         finally:
