@@ -10,7 +10,9 @@ from livenews.sources.models import Source
 
 
 class Article(models.Model):
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="articles")
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="articles"
+    )
     guid = models.TextField()
     # sha256 of guid: a fixed-size key for the uniqueness constraint.
     guid_hash = models.CharField(max_length=64)

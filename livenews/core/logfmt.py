@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 # Attributes every LogRecord has; anything else was passed with ``extra=``.
-_STANDARD = frozenset(
-    logging.LogRecord("", 0, "", 0, "", None, None).__dict__
-) | {"message", "asctime", "taskName"}
+_STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
+    "message",
+    "asctime",
+    "taskName",
+}
 
 
 def _logfmt_value(value: Any) -> str:

@@ -75,9 +75,7 @@ def _describe(exc: BaseException, limits: FetchLimits) -> str:
         return "too many redirects (a redirect loop?)"
     if isinstance(exc, httpx.ConnectError):
         cause = exc.__context__ or exc.__cause__
-        if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE" in str(
-            exc
-        ):
+        if isinstance(cause, ssl.SSLCertVerificationError) or "CERTIFICATE" in str(exc):
             return f"TLS certificate problem: {exc}"
         if isinstance(cause, socket.gaierror) or "Name or service" in str(exc):
             return "host not found (DNS lookup failed; no internet?)"

@@ -27,7 +27,11 @@ class Topic(models.Model):
 
 
 class Story(models.Model):
-    STATUSES = [("developing", "Developing"), ("steady", "Steady"), ("closed", "Closed")]
+    STATUSES = [
+        ("developing", "Developing"),
+        ("steady", "Steady"),
+        ("closed", "Closed"),
+    ]
     headline = models.CharField(max_length=1000)
     # An editor's headline wins over the algorithm's and is never replaced by it.
     editor_headline = models.CharField(max_length=1000, blank=True)
