@@ -54,13 +54,17 @@ def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
 
 
-def normalize_entry(entry: ParsedEntry, fetched_at: datetime) -> NormalizedArticle | None:
+def normalize_entry(
+    entry: ParsedEntry, fetched_at: datetime
+) -> NormalizedArticle | None:
     """Return the cleaned article, or None when the entry has neither title nor text."""
     body_source = entry.content_html or entry.summary_html
     body_html = sanitize_html(body_source[:MAX_BODY])
-    body_text = html_to_text(body_html)
-    summary = html_to_text(sanitize_html(entry.summary_html[:MAX_BODY]))[:1000]
-    title = plain_line(entry.title)[:MAX_TITLE] or body_text[:120]
+    # Text from the source, not body_html: the sanitizer unwraps blocks it does
+    # not allow (h1…), which would glue their words to the next ones.
+    body_text = html_to_text(body_source[:MAX_BODY])
+    summary = html_to_text(entry.summary_html[:MAX_BODY])[:1000]
+    title = plain_line(entry.title)[:MAX_TITLE] or body_text[:120].replace("\n", " ")
     if not title:
         return None
     url = entry.url if is_http_url(entry.url) else ""

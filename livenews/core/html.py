@@ -9,11 +9,59 @@ import nh3
 
 ALLOWED_TAGS = frozenset(
     {
-        "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd",
-        "del", "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5",
-        "h6", "hr", "i", "img", "ins", "li", "mark", "ol", "p", "pre", "q", "s",
-        "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
-        "th", "thead", "time", "tr", "u", "ul",
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "caption",
+        "cite",
+        "code",
+        "dd",
+        # Attribute-less containers: unwrapped, their text ran into the next block.
+        "div",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "aside",
+        "del",
+        "dl",
+        "dt",
+        "em",
+        "figcaption",
+        "figure",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "ins",
+        "li",
+        "mark",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "time",
+        "tr",
+        "u",
+        "ul",
     }
 )
 ALLOWED_ATTRIBUTES = {
@@ -28,8 +76,12 @@ ALLOWED_ATTRIBUTES = {
 }
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _SPACE = re.compile(r"\s+")
-_BLOCK_END = re.compile(
-    r"</(p|div|li|h[1-6]|blockquote|tr|figure|pre)>|<br\s*/?>", re.IGNORECASE
+# Opening and closing block tags both end a line, so "Lead<p>Text" or
+# "<td>a</td><td>b</td>" never glue two words into one.
+_BLOCK_TAG = re.compile(
+    r"</?(?:p|div|li|h[1-6]|blockquote|tr|td|th|dt|dd|figure|figcaption|pre"
+    r"|section|article|header|footer|aside|br)\b[^>]*>",
+    re.IGNORECASE,
 )
 
 
@@ -47,7 +99,7 @@ def sanitize_html(fragment: str) -> str:
 
 def html_to_text(fragment: str) -> str:
     """Return the visible text of ``fragment``, whitespace folded."""
-    with_breaks = _BLOCK_END.sub(lambda m: m.group(0) + "\n", fragment)
+    with_breaks = _BLOCK_TAG.sub(lambda m: "\n" + m.group(0) + "\n", fragment)
     text = htmllib.unescape(nh3.clean(with_breaks, tags=set()))
     lines = (_SPACE.sub(" ", line).strip() for line in text.splitlines())
     return "\n".join(line for line in lines if line)

@@ -6,6 +6,7 @@ Pure: bytes in, dataclasses out; no network, no database.
 from __future__ import annotations
 
 import calendar
+import html
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -50,7 +51,10 @@ def _when(struct: Any) -> datetime | None:
 
 def _image(entry: Any) -> str:
     for media in entry.get("media_content", []) + entry.get("media_thumbnail", []):
-        if media.get("url") and media.get("medium", "image") == "image":
+        # media:content may be a video or audio file: without a medium, its MIME
+        # type decides (a missing type, as on media:thumbnail, means an image).
+        kind = media.get("medium") or str(media.get("type") or "image/").split("/")[0]
+        if media.get("url") and kind == "image":
             return str(media["url"])
     for link in entry.get("links", []):
         if link.get("rel") == "enclosure" and str(link.get("type", "")).startswith(
@@ -79,7 +83,9 @@ def _entry(raw: Any) -> ParsedEntry:
         content_html=str(content[0].get("value", "")) if content else "",
         authors=authors,
         published=_when(raw.get("published_parsed")),
-        updated=_when(raw.get("updated_parsed")),
+        # dict.get: only a real update date, not FeedParserDict's deprecated
+        # (warning) fallback from updated to published.
+        updated=_when(dict.get(raw, "updated_parsed")),
         image_url=_image(raw),
         categories=tuple(
             str(t.get("term", "")) for t in raw.get("tags", []) if t.get("term")
@@ -94,7 +100,9 @@ def _json_date(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    return (
+        parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    )
 
 
 def _json_text(value: Any) -> str:
@@ -103,7 +111,7 @@ def _json_text(value: Any) -> str:
 
 def _json_authors(item: dict[str, Any], feed: dict[str, Any]) -> tuple[str, ...]:
     raw = item.get("authors") or ([item["author"]] if item.get("author") else [])
-    raw = raw or feed.get("authors") or []
+    raw = raw or feed.get("authors") or ([feed["author"]] if feed.get("author") else [])
     names = (a.get("name") for a in raw if isinstance(a, dict))
     return tuple(n.strip() for n in names if isinstance(n, str) and n.strip())
 
@@ -126,7 +134,8 @@ def parse_json_feed(body: bytes) -> ParsedFeed:
         if not isinstance(item, dict):
             continue
         url = _json_text(item.get("url")) or _json_text(item.get("external_url"))
-        tags = item.get("tags") if isinstance(item.get("tags"), list) else []
+        raw_tags = item.get("tags")
+        tags: list[Any] = raw_tags if isinstance(raw_tags, list) else []
         entries.append(
             ParsedEntry(
                 guid=str(item.get("id") or url),
@@ -134,7 +143,7 @@ def parse_json_feed(body: bytes) -> ParsedFeed:
                 title=_json_text(item.get("title")),
                 summary_html=_json_text(item.get("summary")),
                 content_html=_json_text(item.get("content_html"))
-                or _json_text(item.get("content_text")),
+                or html.escape(_json_text(item.get("content_text")), quote=False),
                 authors=_json_authors(item, data),
                 published=_json_date(item.get("date_published")),
                 updated=_json_date(item.get("date_modified")),
@@ -154,9 +163,13 @@ def parse_feed(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed
     """Return the feed in ``body``; raise NotAFeed with a reason when it is none."""
     if not body.strip():
         raise NotAFeed("empty response: the server sent no content")
-    if body.lstrip()[:1] == b"{" or "json" in content_type.lower():
+    # A UTF-8 byte order mark may precede the JSON (json.loads accepts it).
+    start = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if start == b"{" or "json" in content_type.lower():
         return parse_json_feed(body)
     headers = {"content-type": content_type} if content_type else {}
+    if url:
+        headers["content-location"] = url  # the base for relative links
     parsed = feedparser.parse(
         body, response_headers=headers, sanitize_html=False, resolve_relative_uris=True
     )
@@ -167,7 +180,9 @@ def parse_feed(body: bytes, content_type: str = "", url: str = "") -> ParsedFeed
             raise NotAFeed(f"not a feed: got an HTML page ({content_type or 'html'})")
         problem = parsed.get("bozo_exception")
         detail = f": {problem}" if problem else ""
-        raise NotAFeed(f"not a feed: the content could not be read as RSS or Atom{detail}")
+        raise NotAFeed(
+            f"not a feed: the content could not be read as RSS or Atom{detail}"
+        )
     feed = parsed.get("feed", {})
     return ParsedFeed(
         title=str(feed.get("title", "")),

@@ -1,7 +1,7 @@
 """Assign an article to a story by the overlap of key title terms.
 
 The foundation's clusterer, kept deliberately simple until the stories issue
-replaces it: an article's *terms* are the distinct lower-cased words of its
+replaces it: an article's *terms* are the distinct case-folded words of its
 title and lead (three letters or more, minus common stop words). It joins the
 open story whose terms it overlaps most, measured by the overlap coefficient
 ``|A ∩ B| / min(|A|, |B|)``, when that is at least ``THRESHOLD`` and at least
@@ -20,12 +20,13 @@ MIN_SHARED = 3
 MAX_STORY_TERMS = 80
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 STOP_WORDS = frozenset(
-    """the and for are but not you all any can had her was one our out day get has
-    him his how man new now old see two way who boy did its let put say she too use
-    that with have this will your from they know want been good much some time very
-    when come here just like long make many more only over such take than them well
-    were what into after also said says about their there these would could other
-    which while where being those under again still amid over near says told""".split()
+    """about after again all also amid and any are been being boy but can
+    come could day did for from get good had has have her here him his
+    how into its just know let like long make man many more much near new
+    not now old one only other our out over put said say says see she
+    some still such take than that the their them there these they this
+    those time told too two under use very want was way well were what
+    when where which while who will with would you your""".split()
 )
 
 
@@ -37,7 +38,8 @@ class StoryCandidate:
 
 def key_terms(*texts: str) -> frozenset[str]:
     """Return the distinct content words of ``texts``."""
-    words = (w.lower() for text in texts for w in _WORD.findall(text))
+    # casefold, not lower: "STRASSE" and "Straße" are one term.
+    words = (w.casefold() for text in texts for w in _WORD.findall(text))
     return frozenset(w for w in words if w not in STOP_WORDS)
 
 
@@ -66,4 +68,5 @@ def merge_terms(existing: frozenset[str], new: frozenset[str]) -> frozenset[str]
     merged = existing | new
     if len(merged) <= MAX_STORY_TERMS:
         return merged
-    return existing | frozenset(sorted(new - existing)[: MAX_STORY_TERMS - len(existing)])
+    room = max(0, MAX_STORY_TERMS - len(existing))  # a negative slice would add
+    return existing | frozenset(sorted(new - existing)[:room])
