@@ -24,7 +24,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from livenews import pipeline
-from livenews.events.bus import check_bus_url
+from livenews.events.bus import check_bus_url, get_bus
 from livenews.live.hub import Hub
 from livenews.live.stream import StreamEndpoint
 from livenews.live.wire import read_latest_event_id, read_wire_events_after
@@ -45,6 +45,8 @@ def create_app(*, ingest: bool = False) -> Starlette:
         poll_interval=float(conf["OUTBOX_POLL"]),
         queue_size=int(conf["SSE_QUEUE_SIZE"]),
         close_db=connections.close_all,
+        listen=get_bus().listen,
+        gap_grace=float(conf["OUTBOX_GAP_GRACE"]),
     )
     stream = StreamEndpoint(
         hub,

@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -79,9 +79,17 @@ class Hub:
         poll_interval: float = 0.5,
         queue_size: int = 256,
         close_db: Callable[[], None] | None = None,
+        listen: Callable[[Callable[[], None]], Awaitable[None]] | None = None,
+        gap_grace: float = 1.0,
     ) -> None:
         self.read_after = read_after
         self.close_db = close_db
+        self.listen = listen
+        self.gap_grace = gap_grace
+        # Holes in the id sequence, by first missing id: when each was first seen.
+        self._holes: dict[int, float] = {}
+        self._listener: asyncio.Task[None] | None = None
+        self._resume_known = False
         self.latest_id = latest_id
         self.poll_interval = poll_interval
         self.queue_size = queue_size
@@ -104,8 +112,14 @@ class Hub:
         """Begin after the newest committed event and follow the outbox."""
         self._loop = asyncio.get_running_loop()
         self.last_id = await self.run_db(self.latest_id)
+        # An empty outbox says nothing about where ids resume: take the first.
+        self._resume_known = self.last_id > 0
         bus.subscribe(self.wake)
         self._task = asyncio.create_task(self._run(), name="livenews-hub")
+        if self.listen is not None:
+            self._listener = asyncio.create_task(
+                self.listen(self.wake), name="livenews-bus-listener"
+            )
 
     def close_clients(self) -> None:
         """End every open stream (clients reconnect and replay)."""
@@ -114,10 +128,11 @@ class Hub:
 
     async def stop(self) -> None:
         bus.unsubscribe(self.wake)
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        for task in (self._task, self._listener):
+            if task:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         self.close_clients()
         if self.close_db:
             await self.run_db(self.close_db)
@@ -159,14 +174,47 @@ class Hub:
         delivered = 0
         while True:
             events = await self.run_db(self.read_after, self.last_id)
-            for event in events:
-                self.last_id = max(self.last_id, event.id)
+            ready = self._in_order(events)
+            for event in ready:
+                self.last_id = event.id
                 for client in list(self.clients):
                     if client.channels & event.channels:
                         client.offer(event)
                         delivered += 1
-            if len(events) < 500:
+            if len(ready) < len(events) or len(events) < 500:
                 break
         if delivered:
             metrics.EVENTS_FANNED_OUT.inc(delivered)
         return delivered
+
+    def _in_order(self, events: list[WireEvent]) -> list[WireEvent]:
+        """Return the leading events that can go out without skipping an id.
+
+        On PostgreSQL two transactions can commit out of id order, so id 11 may
+        be visible before id 10. Delivering 11 first would make a client that
+        reconnects with ``Last-Event-ID: 11`` miss 10 for ever. So a hole holds
+        back what follows it until it fills, or until ``gap_grace`` seconds
+        have passed: then the missing ids belonged to transactions that rolled
+        back, and the events after the hole go out.
+        """
+        now = asyncio.get_running_loop().time()
+        expected = self.last_id + 1
+        ready: list[WireEvent] = []
+        if events and not self._resume_known:
+            expected = events[0].id
+            self._resume_known = True
+        for event in events:
+            if event.id > expected:
+                first_seen = self._holes.setdefault(expected, now)
+                if now - first_seen < self.gap_grace:
+                    if self._loop is not None:
+                        self._loop.call_later(self.gap_grace, self._wakeup.set)
+                    break
+                log.info(
+                    "outbox ids skipped",
+                    extra={"first": expected, "last": event.id - 1},
+                )
+            self._holes.pop(expected, None)
+            ready.append(event)
+            expected = event.id + 1
+        return ready

@@ -98,13 +98,17 @@ class StreamEndpoint:
     async def _replay(
         self, last_id: int, channels: frozenset[str]
     ) -> tuple[bytes, int]:
+        horizon = self.hub.last_id
+        if last_id >= horizon:
+            return b"", last_id
         events = await self.hub.run_db(self.read_after, last_id, self.replay_limit + 1)
         if len(events) > self.replay_limit:
-            newest = events[-1].id
-            return encode_event(newest, "reload", {"reason": "gap too large"}), newest
-        body = b"".join(e.data for e in events if e.channels & channels)
-        upto = events[-1].id if events else last_id
-        return body, max(upto, last_id)
+            return encode_event(horizon, "reload", {"reason": "gap too large"}), horizon
+        # Beyond the hub's horizon the hub itself delivers, in order.
+        body = b"".join(
+            e.data for e in events if e.id <= horizon and e.channels & channels
+        )
+        return body, horizon
 
     async def _follow(self, client: Any, send: Send, sent_upto: int) -> None:
         queue = client.queue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 from django.db import connections, transaction
@@ -28,6 +29,8 @@ def publish(story_id: int, n: int = 1) -> None:
                     updated_at="2026-01-01",
                 )
             )
+    if threading.current_thread() is not threading.main_thread():
+        connections.close_all()  # a worker thread's connection would outlive the test
 
 
 def run(coro):
@@ -95,3 +98,98 @@ def test_hub_starts_after_the_newest_committed_event():
 
     delivered, _ = run(scenario())
     assert delivered == 0
+
+
+def test_events_committed_out_of_id_order_go_out_in_id_order():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite serializes writers, so ids always commit in order; "
+            "this needs LIVENEWS_DATABASE_URL on PostgreSQL"
+        )
+    holding, release = threading.Event(), threading.Event()
+
+    def slow_writer():
+        with transaction.atomic():
+            emit(
+                StoryUpdated(
+                    story_id=1,
+                    headline="first",
+                    url="/s/",
+                    article_count=1,
+                    source_count=1,
+                    updated_at="x",
+                )
+            )
+            holding.set()
+            release.wait(10)
+        connections.close_all()
+
+    publish(1, 1)  # the hub starts after a known id
+
+    async def scenario():
+        hub = new_hub()
+        await hub.start()
+        client = hub.add_client(frozenset({"front"}))
+        writer = threading.Thread(target=slow_writer)
+        writer.start()
+        await asyncio.to_thread(holding.wait, 10)
+        await asyncio.to_thread(publish, 1)  # a later id, committed first
+        held_back = await hub.read_new()
+        release.set()
+        await asyncio.to_thread(writer.join, 10)
+        await hub.read_new()
+        got = []
+        while not client.queue.empty():
+            got.append(client.queue.get_nowait())
+        await hub.stop()
+        return held_back, got
+
+    held_back, got = run(scenario())
+    assert held_back == 0
+    assert [e.id for e in got] == sorted(e.id for e in got)
+    assert len(got) == 2
+    assert b"first" in got[0].data
+
+
+def test_a_rolled_back_id_holds_delivery_only_for_the_grace_time():
+    from django.db import connection
+
+    publish(1, 1)  # the hub starts after a known id
+
+    def rolled_back_then_committed():
+        try:
+            with transaction.atomic():
+                publish(1, 1)
+                raise RuntimeError("roll back")
+        except RuntimeError:
+            pass
+        publish(1, 1)
+        connections.close_all()
+
+    async def scenario():
+        hub = Hub(
+            read_wire_events_after,
+            read_latest_event_id,
+            poll_interval=0.05,
+            gap_grace=0.3,
+            close_db=connections.close_all,
+        )
+        await hub.start()
+        client = hub.add_client(frozenset({"front"}))
+        await asyncio.to_thread(rolled_back_then_committed)
+        await hub.read_new()
+        early = client.queue.qsize()
+        await asyncio.sleep(0.5)
+        await hub.read_new()
+        late = client.queue.qsize()
+        await hub.stop()
+        return early, late
+
+    early, late = run(scenario())
+    assert late == 1
+    if connection.vendor == "postgresql":
+        # PostgreSQL leaves a hole where the rolled-back id was: the next event
+        # waits for the grace time, then goes out. (SQLite reuses the id.)
+        assert early == 0
