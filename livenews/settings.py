@@ -169,6 +169,7 @@ LIVENEWS: dict[str, Any] = {
     "SSE_QUEUE_SIZE": env_int("LIVENEWS_SSE_QUEUE_SIZE", 256),
     "SSE_MAX_CLIENTS": env_int("LIVENEWS_SSE_MAX_CLIENTS", 10000),
     "REPLAY_LIMIT": env_int("LIVENEWS_REPLAY_LIMIT", 1000),
+    "POLL_MS": env_int("LIVENEWS_POLL_MS", 5000),
 }
 
 LOG_FORMAT = os.environ.get("LIVENEWS_LOG_FORMAT", "logfmt")

@@ -26,8 +26,13 @@ from starlette.staticfiles import StaticFiles
 from livenews import pipeline
 from livenews.events.bus import check_bus_url, get_bus
 from livenews.live.hub import Hub
+from livenews.live.since import SinceEndpoint
 from livenews.live.stream import StreamEndpoint
-from livenews.live.wire import read_latest_event_id, read_wire_events_after
+from livenews.live.wire import (
+    read_event_dicts_after,
+    read_latest_event_id,
+    read_wire_events_after,
+)
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +61,12 @@ def create_app(*, ingest: bool = False) -> Starlette:
         replay_limit=int(conf["REPLAY_LIMIT"]),
         read_after=read_wire_events_after,
     )
+    since = SinceEndpoint(
+        hub,
+        read_event_dicts_after,
+        poll_ms=int(conf["POLL_MS"]),
+        replay_limit=int(conf["REPLAY_LIMIT"]),
+    )
     django_app: Any = WSGIMiddleware(get_wsgi_application(), workers=8)  # type: ignore[arg-type]
 
     @contextlib.asynccontextmanager
@@ -83,6 +94,7 @@ def create_app(*, ingest: bool = False) -> Starlette:
     app = Starlette(
         routes=[
             Route("/live/stream", stream, methods=["GET"]),
+            Route("/live/since/{since}.json", since, methods=["GET"]),
             Mount(
                 "/static",
                 app=StaticFiles(packages=[("livenews.web", "static")]),

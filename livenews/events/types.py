@@ -84,3 +84,121 @@ class StoryUpdated(DomainEvent):
 EVENT_TYPES: dict[str, type[DomainEvent]] = {
     cls.type: cls for cls in (ArticleAdded, StoryCreated, StoryUpdated)
 }
+
+
+@dataclass(frozen=True)
+class LiveBlogStarted(DomainEvent):
+    """A live blog started.
+
+    Fields: liveblog_id, title, url, story_id (or null).
+    """
+
+    type: ClassVar[str] = "liveblog.started"
+    liveblog_id: int
+    title: str
+    url: str
+    story_id: int | None
+
+    def channels(self) -> list[str]:
+        extra = [f"story:{self.story_id}"] if self.story_id else []
+        return ["front", f"liveblog:{self.liveblog_id}", *extra]
+
+
+@dataclass(frozen=True)
+class LiveBlogEnded(DomainEvent):
+    """A live blog ended. Fields: liveblog_id, title, url, story_id (or null)."""
+
+    type: ClassVar[str] = "liveblog.ended"
+    liveblog_id: int
+    title: str
+    url: str
+    story_id: int | None
+
+    def channels(self) -> list[str]:
+        extra = [f"story:{self.story_id}"] if self.story_id else []
+        return ["front", f"liveblog:{self.liveblog_id}", *extra]
+
+
+@dataclass(frozen=True)
+class LiveEntryPosted(DomainEvent):
+    """An entry was posted to a live blog.
+
+    Fields: entry_id, liveblog_id, html (the entry as the page renders it),
+    is_key_event, is_pinned, created_at, key_event_title (plain text, for the
+    key events box).
+    """
+
+    type: ClassVar[str] = "liveentry.posted"
+    entry_id: int
+    liveblog_id: int
+    html: str
+    is_key_event: bool
+    is_pinned: bool
+    created_at: str
+    key_event_title: str
+
+    def channels(self) -> list[str]:
+        return [f"liveblog:{self.liveblog_id}"]
+
+
+@dataclass(frozen=True)
+class LiveEntryUpdated(LiveEntryPosted):
+    """An entry was edited, pinned or unpinned, or marked as a key event.
+
+    Fields: as ``liveentry.posted``.
+    """
+
+    type: ClassVar[str] = "liveentry.updated"
+
+
+@dataclass(frozen=True)
+class LiveEntryDeleted(DomainEvent):
+    """An entry was deleted. Fields: entry_id, liveblog_id."""
+
+    type: ClassVar[str] = "liveentry.deleted"
+    entry_id: int
+    liveblog_id: int
+
+    def channels(self) -> list[str]:
+        return [f"liveblog:{self.liveblog_id}"]
+
+
+@dataclass(frozen=True)
+class AlertCreated(DomainEvent):
+    """A breaking alert went out. Fields: alert_id, headline, url, expires_at."""
+
+    type: ClassVar[str] = "alert.created"
+    alert_id: int
+    headline: str
+    url: str
+    expires_at: str
+
+    def channels(self) -> list[str]:
+        return ["alerts"]
+
+
+@dataclass(frozen=True)
+class AlertRetracted(DomainEvent):
+    """A breaking alert was withdrawn. Fields: alert_id."""
+
+    type: ClassVar[str] = "alert.retracted"
+    alert_id: int
+
+    def channels(self) -> list[str]:
+        return ["alerts"]
+
+
+EVENT_TYPES.update(
+    {
+        cls.type: cls
+        for cls in (
+            LiveBlogStarted,
+            LiveBlogEnded,
+            LiveEntryPosted,
+            LiveEntryUpdated,
+            LiveEntryDeleted,
+            AlertCreated,
+            AlertRetracted,
+        )
+    }
+)

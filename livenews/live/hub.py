@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -79,7 +79,7 @@ class Hub:
         poll_interval: float = 0.5,
         queue_size: int = 256,
         close_db: Callable[[], None] | None = None,
-        listen: Callable[[Callable[[], None]], Awaitable[None]] | None = None,
+        listen: Callable[[Callable[[], None]], Coroutine[Any, Any, None]] | None = None,
         gap_grace: float = 1.0,
     ) -> None:
         self.read_after = read_after

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from livenews.core.html import html_to_text
 from livenews.core.timeutil import now
 
 
@@ -49,6 +50,13 @@ class LiveEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.liveblog}: {self.created_at:%H:%M}"
+
+    @property
+    def key_event_title(self) -> str:
+        """The first line of the entry's text, for the key events box."""
+        text = html_to_text(self.body_html)
+        first = text.splitlines()[0] if text else ""
+        return first[:120] + ("…" if len(first) > 120 else "")
 
 
 class Alert(models.Model):

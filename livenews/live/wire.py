@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import close_old_connections
 
 from livenews.events.queries import get_latest_event_id, list_events_after
@@ -25,3 +27,17 @@ def read_latest_event_id() -> int:
     """Return the newest committed event id."""
     close_old_connections()
     return get_latest_event_id()
+
+
+def read_event_dicts_after(last_id: int, limit: int = 500) -> list[dict[str, Any]]:
+    """Return committed events after ``last_id`` as plain dicts (id, event, data)."""
+    close_old_connections()
+    return [
+        {
+            "id": event.id,
+            "event": event.type,
+            "channels": sorted(event.channel_set()),
+            "data": event.payload,
+        }
+        for event in list_events_after(last_id, limit)
+    ]

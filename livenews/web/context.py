@@ -1,7 +1,20 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from livenews.events.queries import get_latest_event_id
+from livenews.live.queries import get_active_alert
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    """Put the site's name into every template."""
-    return {"site_name": settings.LIVENEWS["SITE_NAME"]}
+    """Put the site's name, the breaking alert and the live horizon into templates.
+
+    ``last_event_id`` is the newest event the page already reflects: the
+    browser resumes the live stream from it, so nothing committed between the
+    render and the stream's start is lost.
+    """
+    return {
+        "site_name": settings.LIVENEWS["SITE_NAME"],
+        "active_alert": SimpleLazyObject(get_active_alert),
+        "last_event_id": SimpleLazyObject(get_latest_event_id),
+    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from livenews.web import ops, views
+from livenews.web import liveblog_views, ops, views
 
 app_name = "web"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("story/<int:story_id>/", views.story_page, name="story"),
     path("article/<int:article_id>/", views.article_page, name="article"),
     path("sources/", views.sources_page, name="sources"),
+    path("liveblog/", liveblog_views.liveblogs_page, name="liveblogs"),
+    path("liveblog/<int:liveblog_id>/", liveblog_views.liveblog_page, name="liveblog"),
     path("healthz", ops.healthz, name="healthz"),
     path("metrics", ops.metrics_text, name="metrics"),
 ]

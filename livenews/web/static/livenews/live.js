@@ -1,97 +1,345 @@
-// Live updates for the public pages: follows /live/stream over server-sent
-// events and inserts new articles and stories in place. The page works fully
-// without this script; EventSource reconnects by itself and sends
-// Last-Event-ID, so the server replays whatever was missed.
+// Live updates for the public pages. The pages work fully without this
+// script; with it they follow /live/stream (server-sent events) and apply each
+// event in place: new articles and stories, live blog entries (posted, edited,
+// pinned, deleted), breaking alerts. Where EventSource is missing or keeps
+// failing, it polls /live/since/<id>.json at the interval the server says.
 (function () {
   "use strict";
-  if (!window.EventSource) return;
-  var channels = document.body.getAttribute("data-channels");
-  if (!channels) return;
-
+  var body = document.body;
+  var channels = (body.getAttribute("data-channels") || "").split(",").filter(Boolean);
+  channels.push("alerts");
+  var lastId = body.getAttribute("data-last-event-id") || "0";
   var status = document.getElementById("live-status");
-  var source = new EventSource("/live/stream?channels=" + encodeURIComponent(channels));
+  var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  var baseTitle = document.title;
+  var handlers = {};
+
+  function on(type, handler) { handlers[type] = handler; }
+
+  function dispatch(type, data, id) {
+    if (id) lastId = String(id);
+    var handler = handlers[type];
+    if (!handler) return;
+    try { handler(data); } catch (err) { if (window.console) console.warn("live update failed", err); }
+  }
+
+  // ---------- small DOM helpers ----------
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function link(href, text) {
+    var a = el("a", "", text);
+    a.href = href;
+    return a;
+  }
+
+  function fromHTML(html) {
+    var template = document.createElement("template");
+    template.innerHTML = html.trim();
+    return template.content.firstElementChild;
+  }
 
   function timeElement(iso) {
-    var t = document.createElement("time");
+    var t = el("time");
     t.setAttribute("datetime", iso);
     var d = new Date(iso);
     t.textContent = isNaN(d) ? "" : d.toISOString().slice(11, 16) + " UTC";
     return t;
   }
 
-  function link(href, text) {
-    var a = document.createElement("a");
-    a.href = href;
-    a.textContent = text;
-    return a;
-  }
+  function flash(node) { if (!reducedMotion) node.classList.add("is-new"); }
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
-  function countsText(d) {
-    return plural(d.article_count, "article") + " from " + plural(d.source_count, "source");
+  // ---------- relative times ("5 min ago"), absolute time in the tooltip ----------
+  function relative(iso) {
+    var seconds = (Date.now() - new Date(iso).getTime()) / 1000;
+    if (isNaN(seconds)) return null;
+    if (seconds < 45) return "just now";
+    if (seconds < 3600) return Math.round(seconds / 60) + " min ago";
+    if (seconds < 86400) return Math.round(seconds / 3600) + " h ago";
+    return null;
   }
+
+  function refreshTimes() {
+    document.querySelectorAll(".meta time[datetime]").forEach(function (t) {
+      var text = relative(t.getAttribute("datetime"));
+      if (!t.hasAttribute("title")) t.setAttribute("title", t.textContent);
+      if (text) t.textContent = text;
+    });
+  }
+
+  // ---------- front page and story page ----------
+  var pendingStories = [];
+  var newButton = null;
+
+  function atTop() { return window.scrollY < 120; }
+
+  function showPending() {
+    var list = document.querySelector("[data-live-stories]");
+    if (!list) return;
+    if (!pendingStories.length) {
+      if (newButton) newButton.hidden = true;
+      document.title = baseTitle;
+      return;
+    }
+    if (!newButton) {
+      newButton = el("button", "new-stories");
+      newButton.type = "button";
+      newButton.addEventListener("click", function () {
+        flushPending();
+        window.scrollTo({ top: 0, behavior: reducedMotion ? "auto" : "smooth" });
+      });
+      list.parentNode.insertBefore(newButton, list);
+    }
+    newButton.hidden = false;
+    newButton.textContent = plural(pendingStories.length, "new story").replace("storys", "stories");
+    document.title = "(" + pendingStories.length + ") " + baseTitle;
+  }
+
+  function flushPending() {
+    var list = document.querySelector("[data-live-stories]");
+    pendingStories.forEach(function (card) { list.insertBefore(card, list.firstChild); });
+    pendingStories = [];
+    showPending();
+  }
+
+  window.addEventListener("scroll", function () { if (atTop() && pendingStories.length) flushPending(); }, { passive: true });
 
   function dropEmptyState() {
     var empty = document.getElementById("empty-state");
     if (empty) empty.remove();
   }
 
-  function addArticle(d) {
-    var lists = document.querySelectorAll("[data-live-articles]");
-    lists.forEach(function (list) {
+  function countsText(d) {
+    return plural(d.article_count, "article") + " from " + plural(d.source_count, "source");
+  }
+
+  on("article.added", function (d) {
+    document.querySelectorAll("[data-live-articles]").forEach(function (list) {
       if (document.getElementById("article-" + d.article_id)) return;
-      var li = document.createElement("li");
-      li.className = "river-item is-new";
+      var li = el("li", "river-item");
       li.id = "article-" + d.article_id;
       li.appendChild(link(d.url, d.title));
-      var meta = document.createElement("span");
-      meta.className = "meta";
-      meta.appendChild(document.createTextNode(d.source_name + " · "));
+      var meta = el("span", "meta", d.source_name + " · ");
       meta.appendChild(timeElement(d.published_at));
       li.appendChild(meta);
+      flash(li);
       list.insertBefore(li, list.firstChild);
     });
     dropEmptyState();
-  }
+  });
 
   function upsertStory(d) {
     var list = document.querySelector("[data-live-stories]");
     if (!list) return;
     var card = document.getElementById("story-" + d.story_id);
-    if (!card) {
-      card = document.createElement("li");
-      card.className = "story-card is-new";
+    var isNew = !card;
+    if (isNew) {
+      card = el("li", "story-card");
       card.id = "story-" + d.story_id;
-      var h = document.createElement("h3");
+      var h = el("h3");
       h.appendChild(link(d.url, d.headline));
       card.appendChild(h);
-      var meta = document.createElement("p");
-      meta.className = "meta";
-      var counts = document.createElement("span");
-      counts.className = "counts";
-      meta.appendChild(counts);
+      var meta = el("p", "meta");
+      meta.appendChild(el("span", "counts"));
       meta.appendChild(document.createTextNode(" · updated "));
       meta.appendChild(timeElement(d.updated_at));
       card.appendChild(meta);
     }
     card.querySelector(".counts").textContent = countsText(d);
-    var t = card.querySelector("time");
+    var headline = card.querySelector("h3 a");
+    if (headline) headline.textContent = d.headline;
+    var t = card.querySelector(".meta time");
     if (t) t.replaceWith(timeElement(d.updated_at));
-    list.insertBefore(card, list.firstChild);
+    flash(card);
     dropEmptyState();
+    if (atTop()) {
+      list.insertBefore(card, list.firstChild);
+    } else if (isNew && pendingStories.indexOf(card) < 0) {
+      pendingStories.unshift(card);
+      showPending();
+    }
   }
 
-  function on(type, handler) {
-    source.addEventListener(type, function (e) {
-      try { handler(JSON.parse(e.data)); } catch (err) { /* a bad event must not stop the stream */ }
+  on("story.created", upsertStory);
+  on("story.updated", upsertStory);
+
+  // ---------- live blog ----------
+  var entriesBox = document.getElementById("entries");
+  var pinnedBox = document.getElementById("pinned");
+  var keyBox = document.getElementById("key-events");
+  var oldestFirst = false;
+
+  function entryKey(node) {
+    return [node.getAttribute("data-created") || "", parseInt(node.id.replace("entry-", ""), 10) || 0];
+  }
+
+  function isBefore(a, b) {  // does entry a come before entry b in newest-first order?
+    var ka = entryKey(a), kb = entryKey(b);
+    var da = new Date(ka[0]).getTime(), db = new Date(kb[0]).getTime();
+    if (da !== db) return da > db;
+    return ka[1] > kb[1];
+  }
+
+  function insertSorted(container, node) {
+    var children = container.children;
+    for (var i = 0; i < children.length; i++) {
+      var first = oldestFirst ? isBefore(children[i], node) : isBefore(node, children[i]);
+      if (first) { container.insertBefore(node, children[i]); return; }
+    }
+    container.appendChild(node);
+  }
+
+  function updateKeyEvents(d) {
+    if (!keyBox) return;
+    var item = document.getElementById("key-" + d.entry_id);
+    if (!d.is_key_event) { if (item) item.remove(); return; }
+    if (!item) {
+      item = el("li");
+      item.id = "key-" + d.entry_id;
+      item.setAttribute("data-created", d.created_at);
+      item.appendChild(link("#entry-" + d.entry_id, ""));
+      var placed = false;
+      for (var i = 0; i < keyBox.children.length && !placed; i++) {
+        var other = keyBox.children[i];
+        var otherEntry = document.getElementById(other.id.replace("key-", "entry-"));
+        var mine = document.getElementById("entry-" + d.entry_id);
+        if (otherEntry && mine && isBefore(mine, otherEntry)) { keyBox.insertBefore(item, other); placed = true; }
+      }
+      if (!placed) keyBox.appendChild(item);
+    }
+    item.querySelector("a").textContent = d.key_event_title;
+  }
+
+  function placeEntry(d) {
+    if (!entriesBox || String(d.liveblog_id) !== document.getElementById("liveblog").getAttribute("data-liveblog")) return;
+    var old = document.getElementById("entry-" + d.entry_id);
+    var node = fromHTML(d.html);
+    if (old) old.remove();
+    if (d.is_pinned) pinnedBox.appendChild(node); else insertSorted(entriesBox, node);
+    if (!old) flash(node);
+    updateKeyEvents(d);
+    var none = document.getElementById("no-entries");
+    if (none) none.remove();
+  }
+
+  on("liveentry.posted", placeEntry);
+  on("liveentry.updated", placeEntry);
+  on("liveentry.deleted", function (d) {
+    var node = document.getElementById("entry-" + d.entry_id);
+    if (node) node.remove();
+    var key = document.getElementById("key-" + d.entry_id);
+    if (key) key.remove();
+  });
+  on("liveblog.ended", function (d) {
+    var label = document.getElementById("liveblog-status");
+    var blog = document.getElementById("liveblog");
+    if (label && blog && String(d.liveblog_id) === blog.getAttribute("data-liveblog")) label.textContent = "Ended";
+  });
+
+  var orderControl = document.getElementById("order-control");
+  var orderToggle = document.getElementById("order-toggle");
+  if (orderControl && orderToggle && entriesBox) {
+    orderControl.hidden = false;
+    orderToggle.addEventListener("click", function () {
+      oldestFirst = !oldestFirst;
+      orderToggle.setAttribute("aria-pressed", String(oldestFirst));
+      orderToggle.textContent = oldestFirst ? "Show newest first" : "Show oldest first";
+      var nodes = Array.prototype.slice.call(entriesBox.children).reverse();
+      nodes.forEach(function (n) { entriesBox.appendChild(n); });
     });
   }
 
-  on("article.added", addArticle);
-  on("story.created", upsertStory);
-  on("story.updated", upsertStory);
-  source.addEventListener("reload", function () { window.location.reload(); });
-  source.onopen = function () { if (status) status.hidden = false; };
-  source.onerror = function () { if (status) status.hidden = true; };
+  // ---------- breaking alerts ----------
+  var alertsBox = document.getElementById("alerts");
+  var dismissed = {};
+  try { dismissed = JSON.parse(window.localStorage.getItem("livenews-dismissed") || "{}"); } catch (e) { dismissed = {}; }
+
+  function armAlert(node) {
+    var id = node.id;
+    if (dismissed[id]) { node.remove(); return; }
+    var button = node.querySelector(".dismiss");
+    if (button) {
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        dismissed[id] = 1;
+        try { window.localStorage.setItem("livenews-dismissed", JSON.stringify(dismissed)); } catch (e) { /* private mode */ }
+        node.remove();
+      });
+    }
+    var expires = new Date(node.getAttribute("data-expires")).getTime() - Date.now();
+    if (!isNaN(expires)) window.setTimeout(function () { node.remove(); }, Math.max(0, Math.min(expires, 2147483000)));
+  }
+
+  if (alertsBox) Array.prototype.forEach.call(alertsBox.querySelectorAll(".alert"), armAlert);
+
+  on("alert.created", function (d) {
+    if (!alertsBox || document.getElementById("alert-" + d.alert_id)) return;
+    var node = el("div", "alert");
+    node.id = "alert-" + d.alert_id;
+    node.setAttribute("role", "alert");
+    node.setAttribute("data-expires", d.expires_at);
+    node.appendChild(el("strong", "alert-label", "Breaking"));
+    node.appendChild(document.createTextNode(" "));
+    node.appendChild(d.url ? link(d.url, d.headline) : el("span", "", d.headline));
+    node.appendChild(document.createTextNode(" "));
+    var button = el("button", "dismiss", "×");
+    button.type = "button";
+    button.setAttribute("aria-label", "Dismiss this alert");
+    node.appendChild(button);
+    alertsBox.innerHTML = "";
+    alertsBox.appendChild(node);
+    armAlert(node);
+  });
+  on("alert.retracted", function (d) {
+    var node = document.getElementById("alert-" + d.alert_id);
+    if (node) node.remove();
+  });
+
+  // ---------- transport: server-sent events, else polling ----------
+  var query = "channels=" + encodeURIComponent(channels.join(","));
+
+  function setLive(up) { if (status) status.hidden = !up; }
+
+  function poll() {
+    var url = "/live/since/" + encodeURIComponent(lastId) + ".json?" + query;
+    fetch(url, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
+      .then(function (answer) {
+        setLive(true);
+        if (answer.reload) { window.location.reload(); return; }
+        answer.events.forEach(function (e) { dispatch(e.event, e.data, e.id); });
+        lastId = String(answer.last_id);
+        window.setTimeout(poll, answer.poll_ms || 5000);
+      })
+      .catch(function () { setLive(false); window.setTimeout(poll, 10000); });
+  }
+
+  function stream() {
+    var failures = 0;
+    var source = new EventSource("/live/stream?" + query + "&last_event_id=" + encodeURIComponent(lastId));
+    Object.keys(handlers).forEach(function (type) {
+      source.addEventListener(type, function (e) {
+        var data;
+        try { data = JSON.parse(e.data); } catch (err) { return; }
+        dispatch(type, data, e.lastEventId);
+      });
+    });
+    source.addEventListener("reload", function () { window.location.reload(); });
+    source.onopen = function () { failures = 0; setLive(true); };
+    source.onerror = function () {
+      setLive(false);
+      failures += 1;
+      if (failures >= 3) { source.close(); poll(); }  // a network that blocks streams
+    };
+  }
+
+  refreshTimes();
+  window.setInterval(refreshTimes, 30000);
+  if (window.EventSource) stream(); else poll();
 })();
