@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import threading
+import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -26,7 +29,6 @@ from livenews.sources import actions as source_actions
 from livenews.sources.fetcher import FetchLimits, FetchRequest, FetchResult, fetch_all
 from livenews.sources.models import Source
 from livenews.sources.parsers import NotAFeed, ParsedEntry, parse_feed
-from livenews.sources.queries import list_due_sources
 from livenews.stories.actions import place_article
 
 log = logging.getLogger(__name__)
@@ -46,22 +48,38 @@ def fetch_limits() -> FetchLimits:
         max_bytes=int(conf["MAX_BODY_BYTES"]),
         concurrency=int(conf["FETCH_CONCURRENCY"]),
         allow_private=bool(conf["ALLOW_PRIVATE_SOURCES"]),
+        host_concurrency=int(conf["HOST_CONCURRENCY"]),
+        host_min_gap=float(conf["HOST_MIN_GAP"]),
     )
 
 
-def ingest_once(limit: int = 1000) -> IngestReport:
-    """Fetch every due source once and store what is new."""
+# Who holds a lease: host and pid say where to look, the random part keeps a
+# restarted process with a recycled pid from reclaiming a dead one's leases.
+WORKER_ID = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def ingest_once(limit: int | None = None, owner: str = "") -> IngestReport:
+    """Lease the due sources, fetch each once and store what is new."""
     close_old_connections()
+    conf = settings.LIVENEWS
     report = IngestReport()
-    sources = list_due_sources(now(), limit)
+    sources = source_actions.lease_due_sources(
+        owner or WORKER_ID,
+        now(),
+        int(conf["LEASE_BATCH"]) if limit is None else limit,
+        float(conf["LEASE_SECONDS"]),
+    )
     if not sources:
         return report
     requests = [FetchRequest(s.pk, s.url, s.etag, s.last_modified) for s in sources]
     results = asyncio.run(fetch_all(requests, fetch_limits()))
     for source, result in zip(sources, results, strict=True):
         report.sources += 1
-        new = store_fetch_result(source, result)
-        report.new_articles += new
+        try:
+            report.new_articles += store_fetch_result(source, result)
+        except Exception as exc:  # one source's surprise never stops the pass
+            log.exception("storing a fetch failed", extra={"source": source.url})
+            source_actions.record_failure(source, f"internal error: {exc}"[:500])
         if source.consecutive_failures:
             report.failures[source.url] = source.last_error
     metrics.INGEST_PASSES.inc()
@@ -73,26 +91,31 @@ def store_fetch_result(source: Source, result: FetchResult) -> int:
     metrics.FETCH_SECONDS.observe(result.seconds)
     if result.error:
         metrics.FETCHES.labels("error").inc()
-        source_actions.record_failure(source, result.error, result.status)
+        source_actions.record_failure(
+            source, result.error, result.status, result.retry_after, result
+        )
         log.warning("fetch failed", extra={"source": source.url, "error": result.error})
         return 0
     if result.status == 304:
         metrics.FETCHES.labels("not_modified").inc()
         source_actions.record_fetch(source, result, 0)
         return 0
+    cap = int(settings.LIVENEWS["MAX_ENTRIES_PER_FETCH"])
     try:
-        feed = parse_feed(result.body, result.content_type, result.final_url)
+        feed = parse_feed(
+            result.body, result.content_type, result.final_url, max_entries=cap
+        )
     except NotAFeed as exc:
         metrics.FETCHES.labels("not_a_feed").inc()
-        source_actions.record_failure(source, str(exc), result.status)
+        source_actions.record_failure(source, str(exc), result.status, result=result)
         return 0
     metrics.FETCHES.labels("ok").inc()
     source_actions.adopt_feed_title(source, feed.title, feed.site_url)
-    cap = int(settings.LIVENEWS["MAX_ENTRIES_PER_FETCH"])
     fetched_at = now()
     entries = oldest_first(feed.entries[:cap])
     new = sum(store_entry(source, entry, fetched_at) for entry in entries)
-    source_actions.record_fetch(source, result, new)
+    published = [e.published for e in entries if e.published]
+    source_actions.record_fetch(source, result, new, published)
     if new:
         log.info("stored articles", extra={"source": source.url, "new": new})
     return new

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import statistics
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 from importlib.resources import files
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 
 from livenews.core.timeutil import now
 from livenews.core.urlnorm import is_http_url
@@ -82,8 +86,78 @@ def default_interval() -> int:
     return interval
 
 
-def record_fetch(source: Source, result: FetchResult, new_items: int) -> None:
-    """Store what a successful fetch found and schedule the next one."""
+def effective_interval(source: Source) -> int:
+    """Return the seconds between polls: the editor's, else the learned, else the
+    default."""
+    return source.poll_interval or source.learned_interval or default_interval()
+
+
+def lease_due_sources(
+    owner: str, moment: datetime, limit: int, seconds: float
+) -> list[Source]:
+    """Lease up to ``limit`` due sources to ``owner`` for ``seconds``; return them.
+
+    A source is due when its next poll has come and nobody holds a live lease on
+    it. On PostgreSQL the rows are locked with SKIP LOCKED, so workers leasing at
+    the same moment take different sources without waiting on each other; on
+    SQLite the IMMEDIATE transaction lets one writer lease at a time, which gives
+    the same result. Recording the fetch clears the lease; a worker that dies
+    leaves its leases to expire.
+    """
+    with transaction.atomic():
+        due = (
+            Source.objects.select_for_update(skip_locked=True)
+            .filter(paused=False)
+            .filter(Q(next_poll_at__isnull=True) | Q(next_poll_at__lte=moment))
+            .filter(Q(lease_until__isnull=True) | Q(lease_until__lte=moment))
+            .order_by(F("next_poll_at").asc(nulls_first=True), "id")
+        )
+        ids = list(due.values_list("id", flat=True)[:limit])
+        Source.objects.filter(id__in=ids).update(
+            lease_owner=owner[:100], lease_until=moment + timedelta(seconds=seconds)
+        )
+    sources = Source.objects.filter(id__in=ids, lease_owner=owner[:100])
+    return list(sources.order_by(F("next_poll_at").asc(nulls_first=True), "id"))
+
+
+def _note_fetch_time(source: Source, result: FetchResult) -> None:
+    recent = [int(ms) for ms in source.recent_fetch_ms or [] if isinstance(ms, int)]
+    source.recent_fetch_ms = [*recent, round(result.seconds * 1000)][-20:]
+    source.median_fetch_ms = int(statistics.median(source.recent_fetch_ms))
+
+
+def _learn_rhythm(
+    source: Source, published: Sequence[datetime], moment: datetime
+) -> None:
+    conf = settings.LIVENEWS
+    if published:
+        gap = schedule.usual_gap(published)
+        if gap is not None:
+            source.items_per_day = round(86400.0 / gap, 2)
+            source.learned_interval = schedule.adaptive_interval(
+                published,
+                default_interval(),
+                int(conf["MIN_POLL_INTERVAL"]),
+                int(conf["MAX_POLL_INTERVAL"]),
+            )
+        newest = max(published)
+        if source.newest_item_at is None or newest > source.newest_item_at:
+            source.newest_item_at = newest
+    gap_seconds = 86400.0 / source.items_per_day if source.items_per_day else None
+    source.stalled = schedule.is_stalled(gap_seconds, source.newest_item_at, moment)
+
+
+def record_fetch(
+    source: Source,
+    result: FetchResult,
+    new_items: int,
+    published: Sequence[datetime] = (),
+) -> None:
+    """Store what a successful fetch found and schedule the next one.
+
+    ``published`` holds the publication times of the feed's dated entries: its
+    rhythm sets the adaptive interval and the stalled flag.
+    """
     moment = now()
     source.last_fetched_at = moment
     source.last_success_at = moment
@@ -105,23 +179,44 @@ def record_fetch(source: Source, result: FetchResult, new_items: int) -> None:
         source.url = result.final_url
     if new_items:
         source.last_new_item_at = moment
-    source.next_poll_at = schedule.next_poll_at(
-        moment, source.poll_interval or default_interval()
-    )
+    _note_fetch_time(source, result)
+    _learn_rhythm(source, [p for p in published if p <= moment], moment)
+    source.next_poll_at = schedule.next_poll_at(moment, effective_interval(source))
+    source.lease_owner, source.lease_until = "", None
     source.save()
 
 
-def record_failure(source: Source, message: str, status: int | None = None) -> None:
-    """Mark the source failing with ``message`` and back off; never disable it."""
+def record_failure(
+    source: Source,
+    message: str,
+    status: int | None = None,
+    retry_after: int | None = None,
+    result: FetchResult | None = None,
+) -> None:
+    """Mark the source failing with ``message`` and back off; never disable it.
+
+    A server's Retry-After delays this source only, honoured up to
+    LIVENEWS_RETRY_AFTER_MAX.
+    """
+    conf = settings.LIVENEWS
     moment = now()
     source.last_fetched_at = moment
     source.last_status = status
     source.last_error = message[:2000]
     source.last_error_at = moment
     source.consecutive_failures += 1
+    if result is not None:
+        _note_fetch_time(source, result)
+    if retry_after is not None:
+        retry_after = min(retry_after, int(conf["RETRY_AFTER_MAX"]))
     source.next_poll_at = schedule.next_poll_at(
-        moment, source.poll_interval or default_interval(), source.consecutive_failures
+        moment,
+        effective_interval(source),
+        source.consecutive_failures,
+        retry_after=retry_after,
+        max_backoff=int(conf["MAX_BACKOFF"]),
     )
+    source.lease_owner, source.lease_until = "", None
     source.save()
 
 

@@ -10,15 +10,22 @@ import asyncio
 import socket
 import ssl
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
+from livenews.sources.decompress import BoundedDecoder, DecodeError, accepted_encodings
 from livenews.sources.urlcheck import BlockedAddress, check_host_is_public
 
-USER_AGENT = "livenews/0.1 (+https://github.com/livenews; feed fetcher)"
+USER_AGENT = (
+    "livenews/0.1 (feed fetcher of a self-hosted news portal; "
+    "+https://github.com/livenews/livenews)"
+)
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
     "application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
@@ -46,6 +53,8 @@ class FetchResult:
     moved_permanently: bool = False
     error: str = ""
     seconds: float = 0.0
+    # Seconds the server asked us to wait (429/503 with Retry-After), uncapped.
+    retry_after: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -58,6 +67,8 @@ class FetchLimits:
     max_bytes: int = 10 * 1024 * 1024
     concurrency: int = 20
     allow_private: bool = False
+    host_concurrency: int = 2
+    host_min_gap: float = 0.0
 
 
 class TooLarge(Exception):
@@ -87,31 +98,69 @@ def _describe(exc: BaseException, limits: FetchLimits) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+def retry_after_seconds(value: str, moment: datetime | None = None) -> int | None:
+    """Return the wait a Retry-After header asks for (seconds or HTTP date)."""
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0, int((when - (moment or datetime.now(UTC))).total_seconds()))
+
+
 def _http_error(response: httpx.Response) -> str:
     message = f"HTTP {response.status_code} {response.reason_phrase}".strip()
     retry_after = response.headers.get("retry-after", "")
     if retry_after:
-        if retry_after.isdigit():
-            message += f", retry after {retry_after} s"
+        if retry_after.strip().isdigit():
+            message += f", retry after {retry_after.strip()} s"
         else:
             try:
                 when = parsedate_to_datetime(retry_after)
                 message += f", retry after {when:%H:%M} UTC"
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, IndexError):
                 pass
     return message
 
 
 async def _read_capped(response: httpx.Response, max_bytes: int) -> bytes:
+    """Read the body, decompressing it ourselves so the cap bounds memory too."""
+    decoder = BoundedDecoder(response.headers.get("content-encoding", ""))
     chunks: list[bytes] = []
     size = 0
-    # aiter_bytes yields decoded (decompressed) bytes, so a gzip bomb stops early.
-    async for chunk in response.aiter_bytes():
-        size += len(chunk)
-        if size > max_bytes:
-            raise TooLarge
-        chunks.append(chunk)
+    async for raw in response.aiter_raw():
+        for piece in decoder.decode(raw):
+            size += len(piece)
+            if size > max_bytes:
+                raise TooLarge
+            chunks.append(piece)
     return b"".join(chunks)
+
+
+class HostGate:
+    """Per-host politeness: at most ``concurrency`` requests at once to one
+    host (scheme, name and port) and ``min_gap`` seconds between their starts."""
+
+    def __init__(self, concurrency: int, min_gap: float) -> None:
+        self.concurrency = max(1, concurrency)
+        self.min_gap = max(0.0, min_gap)
+        self._slots: dict[str, asyncio.Semaphore] = {}
+        self._next_start: dict[str, float] = {}
+
+    @asynccontextmanager
+    async def slot(self, url: str) -> AsyncIterator[None]:
+        host = httpx.URL(url).netloc.decode("ascii", "replace").lower()
+        semaphore = self._slots.setdefault(host, asyncio.Semaphore(self.concurrency))
+        async with semaphore:
+            loop = asyncio.get_running_loop()
+            start = max(loop.time(), self._next_start.get(host, 0.0))
+            self._next_start[host] = start + self.min_gap
+            await asyncio.sleep(start - loop.time())
+            yield
 
 
 async def _fetch_one(
@@ -137,9 +186,14 @@ async def _fetch_one(
                 if response.status_code == 304:
                     return FetchResult(**common, seconds=time.perf_counter() - started)
                 if response.status_code != 200:
+                    wait = None
+                    if response.status_code in (429, 503):
+                        header = response.headers.get("retry-after", "")
+                        wait = retry_after_seconds(header) if header else None
                     return FetchResult(
                         **common,
                         error=_http_error(response),
+                        retry_after=wait,
                         seconds=time.perf_counter() - started,
                     )
                 body = await _read_capped(response, limits.max_bytes)
@@ -153,6 +207,8 @@ async def _fetch_one(
                 )
     except TimeoutError:
         error = f"timed out after {limits.timeout:g} s"
+    except DecodeError as exc:
+        error = f"unreadable response: {exc}"
     except Exception as exc:  # any failure is this source's, never the worker's
         error = _describe(exc, limits)
     return FetchResult(
@@ -168,6 +224,7 @@ async def fetch_all(
 ) -> list[FetchResult]:
     """Fetch every request concurrently; one result per request, in order."""
     semaphore = asyncio.Semaphore(limits.concurrency)
+    gate = HostGate(limits.host_concurrency, limits.host_min_gap)
 
     async def guard(request: httpx.Request) -> None:
         if not limits.allow_private:
@@ -175,12 +232,16 @@ async def fetch_all(
             await check_host_is_public(request.url.host, port)
 
     async def limited(request: FetchRequest) -> FetchResult:
-        async with semaphore:
+        async with gate.slot(request.url), semaphore:
             return await _fetch_one(client, request, limits)
 
     timeout = httpx.Timeout(limits.timeout, connect=min(10.0, limits.timeout))
     async with httpx.AsyncClient(
-        headers={"User-Agent": USER_AGENT, "Accept": ACCEPT},
+        headers={
+            "User-Agent": USER_AGENT,
+            "Accept": ACCEPT,
+            "Accept-Encoding": accepted_encodings(),
+        },
         timeout=timeout,
         follow_redirects=True,
         max_redirects=5,

@@ -34,6 +34,24 @@ class Source(models.Model):
     last_error = models.TextField(blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
     consecutive_failures = models.PositiveIntegerField(default=0)
+    stalled = models.BooleanField(
+        default=False,
+        help_text="Answers, but published nothing for far longer than usual.",
+    )
+    items_per_day = models.FloatField(null=True, blank=True)
+    newest_item_at = models.DateTimeField(
+        null=True, blank=True, help_text="Newest publication time seen in the feed."
+    )
+    median_fetch_ms = models.PositiveIntegerField(null=True, blank=True)
+    recent_fetch_ms = models.JSONField(default=list, blank=True)
+    # Seconds between polls learned from the publishing rhythm (poll_interval,
+    # when set by an editor, wins).
+    learned_interval = models.PositiveIntegerField(null=True, blank=True)
+
+    # Leasing: a worker owns a due source until lease_until; a dead worker's
+    # lease simply expires and another worker takes the source.
+    lease_owner = models.CharField(max_length=100, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["name", "id"]
@@ -43,11 +61,13 @@ class Source(models.Model):
 
     @property
     def health(self) -> str:
-        """One word for people: ok, failing, paused or waiting (never fetched)."""
+        """One word for people: ok, failing, stalled, paused or waiting."""
         if self.paused:
             return "paused"
         if self.consecutive_failures:
             return "failing"
         if self.last_success_at is None:
             return "waiting"
+        if self.stalled:
+            return "stalled"
         return "ok"

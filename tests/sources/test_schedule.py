@@ -10,7 +10,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from livenews.sources.schedule import JITTER, MAX_BACKOFF, next_poll_at
+from livenews.sources.schedule import (
+    JITTER,
+    MAX_BACKOFF,
+    STALL_FACTOR,
+    STALL_FLOOR,
+    adaptive_interval,
+    is_stalled,
+    next_poll_at,
+    usual_gap,
+)
 
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 
@@ -131,3 +140,49 @@ def test_failing_source_never_waits_beyond_the_capped_jitter(
 ) -> None:
     when = next_poll_at(NOW, 900, failures=failures, rng=random.Random(seed))
     assert NOW < when <= NOW + timedelta(seconds=MAX_BACKOFF * (1 + JITTER))
+
+
+def every(seconds: float, count: int = 10) -> list[datetime]:
+    return [NOW - timedelta(seconds=seconds * n) for n in range(count)]
+
+
+def test_wire_posting_every_few_minutes_is_polled_at_the_minimum() -> None:
+    assert adaptive_interval(every(240), 600, 120, 86400) == 120
+
+
+def test_hourly_source_is_polled_every_half_hour() -> None:
+    assert adaptive_interval(every(3600), 600, 120, 86400) == 1800
+
+
+def test_weekly_blog_is_polled_once_a_day() -> None:
+    assert adaptive_interval(every(7 * 86400), 600, 120, 86400) == 86400
+
+
+def test_too_few_items_keep_the_default_interval() -> None:
+    assert adaptive_interval(every(60, count=2), 600, 120, 86400) == 600
+
+
+def test_one_long_pause_does_not_change_the_usual_gap() -> None:
+    times = [*every(600, count=10), NOW - timedelta(days=3)]
+    assert usual_gap(times) == 600
+
+
+def test_source_silent_for_many_usual_gaps_is_stalled() -> None:
+    gap = usual_gap(every(600))
+    assert not is_stalled(gap, NOW - timedelta(hours=1), NOW)
+    assert is_stalled(gap, NOW - timedelta(hours=3), NOW)
+
+
+def test_stall_needs_at_least_the_floor_for_busy_sources() -> None:
+    assert not is_stalled(60.0, NOW - STALL_FLOOR + timedelta(minutes=1), NOW)
+    assert is_stalled(60.0, NOW - STALL_FLOOR - timedelta(minutes=1), NOW)
+
+
+def test_weekly_source_is_not_stalled_after_a_quiet_week() -> None:
+    gap = usual_gap(every(7 * 86400))
+    assert not is_stalled(gap, NOW - timedelta(days=8), NOW)
+    assert is_stalled(gap, NOW - timedelta(days=7 * STALL_FACTOR + 1), NOW)
+
+
+def test_without_a_rhythm_nothing_is_stalled() -> None:
+    assert not is_stalled(None, NOW - timedelta(days=365), NOW)

@@ -1,7 +1,11 @@
 """A small HTTP server on 127.0.0.1 that serves feeds the test sets up.
 
 Each path answers with a configured body, status and headers; ETag and
-If-None-Match are honoured; every request is counted per path.
+If-None-Match are honoured; every request is counted per path. A route may also
+stream a generated body (``stream``: a huge body never held in memory), drip it
+one byte every ``drip`` seconds, or send it gzip-compressed. The server records
+the bytes it managed to send per path, each request's start time and headers,
+and the most requests it served at once.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ import hashlib
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -23,12 +28,29 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     etag: bool = True
     delay: float = 0.0
+    # A generator of body chunks, sent as they come (with ``length`` as the
+    # Content-Length when given, else until the generator ends).
+    stream: Callable[[], Iterable[bytes]] | None = None
+    length: int | None = None
+    drip: float = 0.0  # seconds between single bytes of ``body``
+
+
+@dataclass
+class Request:
+    path: str
+    started: float
+    headers: dict[str, str]
 
 
 class FeedServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route] = {}
         self.hits: Counter[str] = Counter()
+        self.sent: Counter[str] = Counter()
+        self.requests: list[Request] = []
+        self.active = 0
+        self.most_active = 0
+        self._lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -61,7 +83,28 @@ class FeedServer:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
-                owner.hits[self.path] += 1
+                with owner._lock:
+                    owner.hits[self.path] += 1
+                    owner.requests.append(
+                        Request(self.path, time.monotonic(), dict(self.headers))
+                    )
+                    owner.active += 1
+                    owner.most_active = max(owner.most_active, owner.active)
+                try:
+                    self._answer()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up: what it did is in ``sent``
+                finally:
+                    with owner._lock:
+                        owner.active -= 1
+
+            def _write(self, data: bytes) -> None:
+                self.wfile.write(data)
+                self.wfile.flush()
+                with owner._lock:
+                    owner.sent[self.path] += len(data)
+
+            def _answer(self) -> None:
                 route = owner.routes.get(self.path)
                 if route is None:
                     self.send_response(404)
@@ -79,13 +122,27 @@ class FeedServer:
                     return
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.content_type)
-                self.send_header("Content-Length", str(len(route.body)))
-                if route.etag:
+                if route.stream is None:
+                    self.send_header("Content-Length", str(len(route.body)))
+                elif route.length is not None:
+                    self.send_header("Content-Length", str(route.length))
+                else:
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
+                if route.etag and route.stream is None:
                     self.send_header("ETag", etag)
                 for name, value in route.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(route.body)
+                if route.stream is not None:
+                    for chunk in route.stream():
+                        self._write(chunk)
+                elif route.drip:
+                    for byte in route.body:
+                        self._write(bytes([byte]))
+                        time.sleep(route.drip)
+                else:
+                    self._write(route.body)
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
