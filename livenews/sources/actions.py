@@ -133,7 +133,7 @@ def _learn_rhythm(
     if published:
         gap = schedule.usual_gap(published)
         if gap is not None:
-            source.items_per_day = round(86400.0 / gap, 2)
+            source.items_per_day = 86400.0 / gap
             source.learned_interval = schedule.adaptive_interval(
                 published,
                 default_interval(),
