@@ -140,6 +140,8 @@ def sources_add(url: str, name: str, section: str) -> None:
 
 
 def _source_row(source: Any) -> dict[str, Any]:
+    from livenews.sources.actions import effective_interval
+
     def iso(value: Any) -> str | None:
         return value.isoformat() if value else None
 
@@ -153,7 +155,26 @@ def _source_row(source: Any) -> dict[str, Any]:
         "last_success_at": iso(source.last_success_at),
         "last_error": source.last_error,
         "next_poll_at": iso(source.next_poll_at),
+        "stalled": source.stalled,
+        "items_per_day": (
+            round(source.items_per_day, 2) if source.items_per_day is not None else None
+        ),
+        "median_fetch_ms": source.median_fetch_ms,
+        "poll_every_seconds": effective_interval(source),
+        "newest_item_at": iso(source.newest_item_at),
     }
+
+
+def _rhythm(row: dict[str, Any]) -> str:
+    """Return "12.0/day, 340 ms, every 30 min" for a source row."""
+    parts = []
+    if row["items_per_day"] is not None:
+        parts.append(f"{row['items_per_day']:.1f}/day")
+    if row["median_fetch_ms"] is not None:
+        parts.append(f"{row['median_fetch_ms']} ms")
+    every = int(row["poll_every_seconds"])
+    parts.append(f"every {every // 60} min" if every >= 60 else f"every {every} s")
+    return ", ".join(parts)
 
 
 @sources.command("list")
@@ -170,7 +191,8 @@ def sources_list(as_json: bool) -> None:
     for row in rows:
         error = f"  — {row['last_error']}" if row["last_error"] else ""
         click.echo(
-            f"#{row['id']:<4} {row['health']:<8} {row['name'] or row['url']}{error}"
+            f"#{row['id']:<4} {row['health']:<8} {row['name'] or row['url']}"
+            f"  ({_rhythm(row)}){error}"
         )
     click.echo(f"{len(rows)} source(s)")
 

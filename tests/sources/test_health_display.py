@@ -1,0 +1,70 @@
+"""Source health in `livenews sources list` and the admin."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib.auth.models import User
+
+from livenews.sources.models import Source
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def make_sources() -> tuple[Source, Source]:
+    moment = datetime.now(UTC)
+    busy = Source.objects.create(
+        url="https://wire.example.org/feed.xml",
+        name="Wire",
+        last_success_at=moment,
+        items_per_day=288.0,
+        median_fetch_ms=140,
+        learned_interval=150,
+    )
+    quiet = Source.objects.create(
+        url="https://blog.example.org/feed.xml",
+        name="Blog",
+        last_success_at=moment,
+        items_per_day=1.0,
+        median_fetch_ms=900,
+        stalled=True,
+        newest_item_at=moment - timedelta(days=20),
+        poll_interval=3600,
+    )
+    return busy, quiet
+
+
+def test_sources_list_shows_rate_fetch_time_interval_and_stall(cli):
+    make_sources()
+
+    text = cli("sources", "list")
+    rows = {r["name"]: r for r in json.loads(cli("sources", "list", "--json").stdout)}
+
+    assert text.returncode == 0, text.stderr
+    assert "#" in text.stdout
+    wire_line = next(line for line in text.stdout.splitlines() if "Wire" in line)
+    blog_line = next(line for line in text.stdout.splitlines() if "Blog" in line)
+    assert "ok" in wire_line
+    assert "288.0/day, 140 ms, every 2 min" in wire_line
+    assert "stalled" in blog_line
+    assert "every 60 min" in blog_line
+    assert rows["Wire"]["poll_every_seconds"] == 150
+    assert rows["Blog"]["stalled"] is True
+    assert rows["Blog"]["health"] == "stalled"
+    assert rows["Blog"]["median_fetch_ms"] == 900
+
+
+def test_admin_source_list_shows_health(client):
+    make_sources()
+    User.objects.create_superuser("boss", "boss@example.org", "a long password 1")
+    client.login(username="boss", password="a long password 1")
+
+    page = client.get("/admin/sources/source/").content.decode()
+
+    assert "288.0" in page
+    assert "2 min" in page
+    assert "60 min (set)" in page
+    filtered = client.get("/admin/sources/source/?stalled__exact=1").content.decode()
+    assert "Blog" in filtered and "Wire" not in filtered
