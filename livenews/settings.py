@@ -170,6 +170,9 @@ LIVENEWS: dict[str, Any] = {
     "SSE_MAX_CLIENTS": env_int("LIVENEWS_SSE_MAX_CLIENTS", 10000),
     "REPLAY_LIMIT": env_int("LIVENEWS_REPLAY_LIMIT", 1000),
     "POLL_MS": env_int("LIVENEWS_POLL_MS", 5000),
+    "PAGE_CACHE_MB": env_int("LIVENEWS_PAGE_CACHE_MB", 64),
+    "PAGE_CACHE_TTL": env_float("LIVENEWS_PAGE_CACHE_TTL", 60.0),
+    "CDN_MAX_AGE": env_int("LIVENEWS_CDN_MAX_AGE", 10),
 }
 
 LOG_FORMAT = os.environ.get("LIVENEWS_LOG_FORMAT", "logfmt")

@@ -12,7 +12,11 @@ import tempfile
 
 import pytest
 
-pytest_plugins = ["tests.support.fixtures", "tests.support.browser"]
+pytest_plugins = [
+    "tests.support.fixtures",
+    "tests.support.browser",
+    "tests.support.webprocs",
+]
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -24,8 +24,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from livenews import pipeline
+from livenews.edge.cachedpages import CachingEdge
+from livenews.edge.pagecache import PageCache
 from livenews.events.bus import check_bus_url, get_bus
-from livenews.live.hub import Hub
+from livenews.live.hub import Hub, WireEvent
 from livenews.live.since import SinceEndpoint
 from livenews.live.stream import StreamEndpoint
 from livenews.live.wire import (
@@ -35,6 +37,11 @@ from livenews.live.wire import (
 )
 
 log = logging.getLogger(__name__)
+
+
+def invalidate(cache: PageCache, event: WireEvent) -> None:
+    """Drop the cached pages that show what ``event`` changed (its channels)."""
+    cache.invalidate(event.channels)
 
 
 def create_app(*, ingest: bool = False) -> Starlette:
@@ -68,6 +75,17 @@ def create_app(*, ingest: bool = False) -> Starlette:
         replay_limit=int(conf["REPLAY_LIMIT"]),
     )
     django_app: Any = WSGIMiddleware(get_wsgi_application(), workers=8)  # type: ignore[arg-type]
+    cache = PageCache(
+        max_bytes=int(conf["PAGE_CACHE_MB"]) * 1024 * 1024,
+        ttl=float(conf["PAGE_CACHE_TTL"]),
+    )
+    hub.observers.append(lambda event: invalidate(cache, event))
+    pages = CachingEdge(
+        django_app,
+        cache,
+        session_cookie=settings.SESSION_COOKIE_NAME,
+        s_maxage=int(conf["CDN_MAX_AGE"]),
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -100,9 +118,11 @@ def create_app(*, ingest: bool = False) -> Starlette:
                 app=StaticFiles(packages=[("livenews.web", "static")]),
                 name="static",
             ),
-            Mount("/", app=django_app),
+            Mount("/", app=pages if cache.max_bytes else django_app),
         ],
         lifespan=lifespan,
     )
     app.state.hub = hub
+    app.state.page_cache = cache
+    app.state.pages = pages
     return app

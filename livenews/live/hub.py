@@ -90,6 +90,8 @@ class Hub:
         self._holes: dict[int, float] = {}
         self._listener: asyncio.Task[None] | None = None
         self._resume_known = False
+        # Called with each event before clients get it (cache invalidation).
+        self.observers: list[Callable[[WireEvent], None]] = []
         self.latest_id = latest_id
         self.poll_interval = poll_interval
         self.queue_size = queue_size
@@ -176,6 +178,8 @@ class Hub:
             events = await self.run_db(self.read_after, self.last_id)
             ready = self._in_order(events)
             for event in ready:
+                for observer in self.observers:
+                    observer(event)
                 self.last_id = event.id
                 for client in list(self.clients):
                     if client.channels & event.channels:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from livenews.core.html import html_to_text
 from livenews.live.models import LiveBlog, LiveEntry
 from livenews.live.queries import list_visible_entries
+from livenews.web.cachekeys import cache_with
 
 
 def structured_data(
@@ -53,9 +54,11 @@ def liveblog_page(request: HttpRequest, liveblog_id: int) -> HttpResponse:
         "structured_data": structured_data(request, liveblog, visible),
         "channels": f"liveblog:{liveblog.pk}",
     }
-    return render(request, "web/liveblog.html", context)
+    page = render(request, "web/liveblog.html", context)
+    return cache_with(page, f"liveblog:{liveblog.pk}")
 
 
 def liveblogs_page(request: HttpRequest) -> HttpResponse:
     liveblogs = LiveBlog.objects.order_by("-created_at", "-id")[:50]
-    return render(request, "web/liveblogs.html", {"liveblogs": liveblogs})
+    page = render(request, "web/liveblogs.html", {"liveblogs": liveblogs})
+    return cache_with(page, "front")

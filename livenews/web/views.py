@@ -9,6 +9,7 @@ from livenews.articles.models import Article
 from livenews.sources.queries import list_sources
 from livenews.stories.models import Story
 from livenews.web import queries
+from livenews.web.cachekeys import cache_with
 
 
 def front_page(request: HttpRequest) -> HttpResponse:
@@ -20,25 +21,29 @@ def front_page(request: HttpRequest) -> HttpResponse:
         "source_summary": None if latest else queries.get_source_summary(),
         "channels": "front",
     }
-    return render(request, "web/front.html", context)
+    return cache_with(render(request, "web/front.html", context), "front")
 
 
 def story_page(request: HttpRequest, story_id: int) -> HttpResponse:
     story = get_object_or_404(Story, pk=story_id)
     articles = list(queries.list_story_articles(story))
     context = {"story": story, "articles": articles, "channels": f"story:{story.pk}"}
-    return render(request, "web/story.html", context)
+    return cache_with(render(request, "web/story.html", context), f"story:{story.pk}")
 
 
 def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.select_related("source", "story"), pk=article_id, hidden=False
     )
-    return render(request, "web/article.html", {"article": article})
+    keys = [f"article:{article.pk}"]
+    if article.story_id:
+        keys.append(f"story:{article.story_id}")
+    return cache_with(render(request, "web/article.html", {"article": article}), *keys)
 
 
 def sources_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/sources.html", {"sources": list(list_sources())})
+    page = render(request, "web/sources.html", {"sources": list(list_sources())})
+    return cache_with(page, "sources")
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -1,0 +1,251 @@
+"""Serve anonymous GETs from the page cache; render misses once; 304s by ETag.
+
+A request goes to the cache when it is a GET or HEAD without a session
+cookie. A response is cached when Django marked it with the keys of what it
+shows (``X-Livenews-Cache-Keys``, set by ``livenews.web.cachekeys``), it is a
+200 or 404, and it sets no cookie. Concurrent misses of one URL share one
+render (request coalescing). Answers carry ``ETag``, ``Cache-Control`` with
+``s-maxage`` and ``stale-while-revalidate``, and the keys as ``Surrogate-Key``
+and ``Cache-Tag`` so a CDN or nginx in front can purge by key.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+from livenews.edge.pagecache import CachedPage, PageCache, build_page
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+KEYS_HEADER = b"x-livenews-cache-keys"
+DROPPED_HEADERS = frozenset(
+    {
+        KEYS_HEADER,
+        b"content-length",
+        b"content-encoding",
+        b"etag",
+        b"cache-control",
+        b"vary",
+    }
+)
+CACHEABLE_STATUSES = frozenset({200, 404})
+
+
+@dataclass
+class Passthrough:
+    """A response that may not be cached: replayed once, to its own requester."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return ""
+
+
+def has_session(scope: Scope, cookie_name: str) -> bool:
+    """Return True when the request carries the login session cookie."""
+    cookies = _header(scope, b"cookie")
+    return f"{cookie_name}=" in cookies
+
+
+def choose_encoding(accept: str) -> str:
+    """Return ``br``, ``gzip`` or ``identity`` for an ``Accept-Encoding`` value."""
+    offered: dict[str, float] = {}
+    for part in accept.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        offered[name.strip()] = quality
+    for name in ("br", "gzip"):
+        if offered.get(name, offered.get("*", 0.0)) > 0:
+            return name
+    return "identity"
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """Return True when ``If-None-Match`` names ``etag`` (weak comparison)."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+    return etag in tags
+
+
+class CachingEdge:
+    def __init__(
+        self,
+        app: ASGIApp,
+        cache: PageCache,
+        *,
+        session_cookie: str = "sessionid",
+        s_maxage: int = 60,
+        stale_while_revalidate: int = 30,
+    ) -> None:
+        self.app = app
+        self.cache = cache
+        self.session_cookie = session_cookie
+        self.cache_control = (
+            f"public, max-age=0, s-maxage={s_maxage}, "
+            f"stale-while-revalidate={stale_while_revalidate}"
+        ).encode()
+        self._inflight: dict[str, asyncio.Future[CachedPage | Passthrough]] = {}
+        self.renders = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or has_session(scope, self.session_cookie)
+        ):
+            await self.app(scope, receive, self._private(send, scope))
+            return
+        query = scope.get("query_string", b"").decode("latin-1")
+        url = scope["path"] + ("?" + query if query else "")
+        loop = asyncio.get_running_loop()
+        page: CachedPage | Passthrough | None = self.cache.get(url, loop.time())
+        state = b"HIT"
+        if page is None:
+            state = b"MISS"
+            page = await self._render_once(url, scope, receive)
+        if isinstance(page, Passthrough):
+            await self._replay(send, page)
+            return
+        await self._respond(scope, send, page, state)
+
+    async def _render_once(
+        self, url: str, scope: Scope, receive: Receive
+    ) -> CachedPage | Passthrough:
+        leader = self._inflight.get(url)
+        if leader is not None:
+            result = await asyncio.shield(leader)
+            if isinstance(result, CachedPage):
+                return result
+            return await self._render(url, scope, receive)  # not shareable
+        future: asyncio.Future[CachedPage | Passthrough] = (
+            asyncio.get_running_loop().create_future()
+        )
+        self._inflight[url] = future
+        try:
+            result = await self._render(url, scope, receive)
+            future.set_result(result)
+            return result
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()  # retrieved: followers re-raise it themselves
+            raise
+        finally:
+            del self._inflight[url]
+
+    async def _render(
+        self, url: str, scope: Scope, receive: Receive
+    ) -> CachedPage | Passthrough:
+        started_seq = self.cache.seq
+        self.renders += 1
+        status = 500
+        headers: list[tuple[bytes, bytes]] = []
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal status, headers
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await self.app(scope, receive, capture)
+        body = b"".join(chunks)
+        keys = b""
+        for name, value in headers:
+            if name.lower() == KEYS_HEADER:
+                keys = value
+        cacheable = (
+            status in CACHEABLE_STATUSES
+            and keys
+            and not any(name.lower() == b"set-cookie" for name, _ in headers)
+        )
+        if not cacheable:
+            return Passthrough(status, headers, body)
+        key_set = frozenset(keys.decode("latin-1").split())
+        kept = [(n, v) for n, v in headers if n.lower() not in DROPPED_HEADERS]
+        page = build_page(
+            status, kept, body, key_set, asyncio.get_running_loop().time()
+        )
+        self.cache.put(url, page, started_seq)
+        return page
+
+    async def _respond(
+        self, scope: Scope, send: Send, page: CachedPage, state: bytes
+    ) -> None:
+        common = [
+            (b"etag", page.etag.encode()),
+            (b"cache-control", self.cache_control),
+            (b"vary", b"Accept-Encoding, Cookie"),
+            (b"surrogate-key", " ".join(sorted(page.keys)).encode()),
+            (b"cache-tag", ",".join(sorted(page.keys)).encode()),
+            (b"x-cache", state),
+        ]
+        if page.status == 200 and etag_matches(
+            _header(scope, b"if-none-match"), page.etag
+        ):
+            await send(
+                {"type": "http.response.start", "status": 304, "headers": common}
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return
+        encoding = choose_encoding(_header(scope, b"accept-encoding"))
+        body = {"br": page.br_body, "gzip": page.gzip_body}.get(encoding, page.body)
+        headers = page.headers + common + [(b"content-length", str(len(body)).encode())]
+        if encoding != "identity":
+            headers.append((b"content-encoding", encoding.encode()))
+        await send(
+            {"type": "http.response.start", "status": page.status, "headers": headers}
+        )
+        await send(
+            {
+                "type": "http.response.body",
+                "body": b"" if scope["method"] == "HEAD" else body,
+            }
+        )
+
+    async def _replay(self, send: Send, page: Passthrough) -> None:
+        headers = [(n, v) for n, v in page.headers if n.lower() != KEYS_HEADER]
+        await send(
+            {"type": "http.response.start", "status": page.status, "headers": headers}
+        )
+        await send({"type": "http.response.body", "body": page.body})
+
+    def _private(self, send: Send, scope: Scope) -> Send:
+        """Mark what a signed-in user (or a write) gets as not for shared caches."""
+        if not has_session(scope, self.session_cookie):
+            return send
+
+        async def wrapped(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (n, v)
+                    for n, v in message.get("headers", [])
+                    if n.lower() not in (KEYS_HEADER, b"cache-control")
+                ]
+                headers.append((b"cache-control", b"private, no-cache"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return wrapped
