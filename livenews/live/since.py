@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from livenews.live.hub import Hub
-from livenews.live.stream import Receive, Scope, Send, parse_channels
+from livenews.live.stream import SCAN_FACTOR, Receive, Scope, Send, parse_channels
 
 
 class SinceEndpoint:
@@ -52,17 +52,17 @@ class SinceEndpoint:
             "reload": False,
         }
         if last_id < horizon:
-            rows = await self.hub.run_db(
-                self.read_after, last_id, self.replay_limit + 1
-            )
-            if len(rows) > self.replay_limit:
+            scan = self.replay_limit * SCAN_FACTOR
+            rows = await self.hub.run_db(self.read_after, last_id, scan + 1)
+            wanted = [
+                {"id": r["id"], "event": r["event"], "data": r["data"]}
+                for r in rows
+                if r["id"] <= horizon and channels & set(r["channels"])
+            ]
+            if len(rows) > scan or len(wanted) > self.replay_limit:
                 body["reload"] = True
             else:
-                body["events"] = [
-                    {"id": r["id"], "event": r["event"], "data": r["data"]}
-                    for r in rows
-                    if r["id"] <= horizon and channels & set(r["channels"])
-                ]
+                body["events"] = wanted
         elif last_id > horizon:
             body["last_id"] = last_id
         await self._answer(send, 200, body, self.bucket_seconds)

@@ -23,6 +23,7 @@ Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 MAX_CHANNELS = 50
+SCAN_FACTOR = 20
 
 
 def parse_channels(raw: str) -> frozenset[str]:
@@ -101,14 +102,15 @@ class StreamEndpoint:
         horizon = self.hub.last_id
         if last_id >= horizon:
             return b"", last_id
-        events = await self.hub.run_db(self.read_after, last_id, self.replay_limit + 1)
-        if len(events) > self.replay_limit:
-            return encode_event(horizon, "reload", {"reason": "gap too large"}), horizon
+        # Scan further than the limit: a page served from the cache may be
+        # minutes old, with many events since that concern other channels.
+        scan = self.replay_limit * SCAN_FACTOR
+        events = await self.hub.run_db(self.read_after, last_id, scan + 1)
         # Beyond the hub's horizon the hub itself delivers, in order.
-        body = b"".join(
-            e.data for e in events if e.id <= horizon and e.channels & channels
-        )
-        return body, horizon
+        wanted = [e for e in events if e.id <= horizon and e.channels & channels]
+        if len(events) > scan or len(wanted) > self.replay_limit:
+            return encode_event(horizon, "reload", {"reason": "gap too large"}), horizon
+        return b"".join(e.data for e in wanted), horizon
 
     async def _follow(self, client: Any, send: Send, sent_upto: int) -> None:
         queue = client.queue

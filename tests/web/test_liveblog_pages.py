@@ -84,3 +84,28 @@ def test_since_endpoint_answers_missed_events_cacheably(edge_server):
     response = httpx.get(edge_server.url(f"/live/since/{start}.json"))
     assert response.headers["cache-control"].startswith("public, max-age=")
     assert httpx.get(edge_server.url("/live/since/abc.json")).status_code == 400
+
+
+def test_a_reconnect_far_behind_on_other_channels_still_replays(edge_server_factory):
+    """A page from the cache may be old; events of other channels since then
+    must not turn its resume into a reload loop."""
+    server = edge_server_factory(REPLAY_LIMIT=3)
+    blog = actions.start_liveblog("Quiet blog")
+    noisy = actions.start_liveblog("Noisy blog")
+    start = httpx.get(server.url("/live/since/0.json")).json()["last_id"]
+    for n in range(10):  # far more than the limit, all elsewhere
+        actions.post_entry(noisy, f"<p>noise {n}</p>")
+    entry = actions.post_entry(blog, "<p>The one that matters</p>")
+    import time
+
+    from livenews.events.queries import get_latest_event_id
+
+    newest = get_latest_event_id()
+    deadline = time.monotonic() + 10
+    while server.app.state.hub.last_id < newest and time.monotonic() < deadline:
+        time.sleep(0.02)
+    answer = httpx.get(
+        server.url(f"/live/since/{start}.json?channels=liveblog:{blog.pk}")
+    ).json()
+    assert answer["reload"] is False
+    assert [e["data"]["entry_id"] for e in answer["events"]] == [entry.pk]
