@@ -59,10 +59,10 @@ def create_app(*, ingest: bool = False) -> Starlette:
         close_db=connections.close_all,
         listen=get_bus().listen,
         gap_grace=float(conf["OUTBOX_GAP_GRACE"]),
+        heartbeat=float(conf["SSE_HEARTBEAT"]),
     )
     stream = StreamEndpoint(
         hub,
-        heartbeat=float(conf["SSE_HEARTBEAT"]),
         retry_ms=int(conf["SSE_RETRY_MS"]),
         max_clients=int(conf["SSE_MAX_CLIENTS"]),
         replay_limit=int(conf["REPLAY_LIMIT"]),

@@ -67,6 +67,9 @@ class Client:
         self.queue.put_nowait(None)
 
 
+# A comment line keeps idle streams open through proxies; id 0 is never filtered.
+HEARTBEAT = WireEvent(id=0, channels=frozenset(), data=b": ping\n\n")
+
 ReadAfter = Callable[[int], list[WireEvent]]
 T = TypeVar("T")
 
@@ -81,7 +84,12 @@ class Hub:
         close_db: Callable[[], None] | None = None,
         listen: Callable[[Callable[[], None]], Coroutine[Any, Any, None]] | None = None,
         gap_grace: float = 1.0,
+        heartbeat: float = 15.0,
     ) -> None:
+        self.heartbeat = heartbeat
+        self._beat: asyncio.Task[None] | None = None
+        # Clients by channel, so an event visits only the clients that want it.
+        self._by_channel: dict[str, set[Client]] = {}
         self.read_after = read_after
         self.close_db = close_db
         self.listen = listen
@@ -118,6 +126,7 @@ class Hub:
         self._resume_known = self.last_id > 0
         bus.subscribe(self.wake)
         self._task = asyncio.create_task(self._run(), name="livenews-hub")
+        self._beat = asyncio.create_task(self._heartbeat(), name="livenews-heartbeat")
         if self.listen is not None:
             self._listener = asyncio.create_task(
                 self.listen(self.wake), name="livenews-bus-listener"
@@ -130,7 +139,7 @@ class Hub:
 
     async def stop(self) -> None:
         bus.unsubscribe(self.wake)
-        for task in (self._task, self._listener):
+        for task in (self._task, self._listener, self._beat):
             if task:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -149,12 +158,35 @@ class Hub:
     def add_client(self, channels: frozenset[str]) -> Client:
         client = Client(channels, self.queue_size)
         self.clients.add(client)
+        for channel in channels:
+            self._by_channel.setdefault(channel, set()).add(client)
         metrics.SSE_CLIENTS.set(len(self.clients))
         return client
 
     def remove_client(self, client: Client) -> None:
         self.clients.discard(client)
+        for channel in client.channels:
+            listeners = self._by_channel.get(channel)
+            if listeners is not None:
+                listeners.discard(client)
+                if not listeners:
+                    del self._by_channel[channel]
         metrics.SSE_CLIENTS.set(len(self.clients))
+
+    def _listeners_of(self, event: WireEvent) -> set[Client]:
+        found: set[Client] = set()
+        for channel in event.channels:
+            listeners = self._by_channel.get(channel)
+            if listeners:
+                found |= listeners
+        return found
+
+    async def _heartbeat(self) -> None:
+        """Send every client one shared comment per ``heartbeat`` seconds."""
+        while True:
+            await asyncio.sleep(self.heartbeat)
+            for client in list(self.clients):
+                client.offer(HEARTBEAT)
 
     async def _run(self) -> None:
         while True:
@@ -181,10 +213,9 @@ class Hub:
                 for observer in self.observers:
                     observer(event)
                 self.last_id = event.id
-                for client in list(self.clients):
-                    if client.channels & event.channels:
-                        client.offer(event)
-                        delivered += 1
+                for client in self._listeners_of(event):
+                    client.offer(event)
+                    delivered += 1
             if len(ready) < len(events) or len(events) < 500:
                 break
         if delivered:

@@ -46,14 +46,12 @@ class StreamEndpoint:
         self,
         hub: Hub,
         *,
-        heartbeat: float = 15.0,
         retry_ms: int = 3000,
         max_clients: int = 10000,
         replay_limit: int = 1000,
         read_after: Callable[[int, int], list[WireEvent]],
     ) -> None:
         self.hub = hub
-        self.heartbeat = heartbeat
         self.retry_ms = retry_ms
         self.max_clients = max_clients
         self.replay_limit = replay_limit
@@ -115,29 +113,19 @@ class StreamEndpoint:
     async def _follow(self, client: Any, send: Send, sent_upto: int) -> None:
         queue = client.queue
         while True:
-            try:
-                first = await asyncio.wait_for(queue.get(), self.heartbeat)
-            except TimeoutError:
-                await send(
-                    {
-                        "type": "http.response.body",
-                        "body": b": ping\n\n",
-                        "more_body": True,
-                    }
-                )
-                continue
-            batch = [first]
+            batch = [await queue.get()]
             while not queue.empty():
                 batch.append(queue.get_nowait())
             if any(item is None for item in batch):
                 return
-            chunks = [e.data for e in batch if e is not None and e.id > sent_upto]
-            if chunks:
-                sent_upto = max(e.id for e in batch if e is not None)
+            # Replayed events may come again from the hub: each goes out once.
+            fresh = [e for e in batch if e.id == 0 or e.id > sent_upto]
+            if fresh:
+                sent_upto = max(sent_upto, max(e.id for e in fresh))
                 await send(
                     {
                         "type": "http.response.body",
-                        "body": b"".join(chunks),
+                        "body": b"".join(e.data for e in fresh),
                         "more_body": True,
                     }
                 )
