@@ -273,3 +273,35 @@ def demo(host: str, port: int, every: float) -> None:
         run_server(host, port, ingest=True)
     finally:
         wire.stop()
+
+
+@main.group("eval")
+def eval_group() -> None:
+    """Measure the story clusterer on labelled data."""
+
+
+@eval_group.command("clustering")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--threshold", type=float, help="Try another assignment threshold.")
+def eval_clustering(path: Path, threshold: float | None) -> None:
+    """Score dedupe + story assignment on JSON lines {"id","title","text","cluster"}."""
+    from livenews.stories.evaluation import EvalError, evaluate, read_rows
+
+    if not path.is_file():
+        raise click.ClickException(f"no such file: {path}")
+    try:
+        with path.open(encoding="utf-8") as lines:
+            rows = list(read_rows(lines))
+    except (EvalError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{path}: {exc}") from exc
+    click.echo(json.dumps(evaluate(rows, threshold), indent=2))
+
+
+@eval_group.command("throughput")
+@click.option("--stories", default=50_000, show_default=True, help="Open stories.")
+@click.option("--articles", default=5_000, show_default=True)
+def eval_throughput(stories: int, articles: int) -> None:
+    """Time story assignment on a synthetic stream with many open stories."""
+    from livenews.stories.evaluation import throughput
+
+    click.echo(json.dumps(throughput(stories, articles), indent=2))

@@ -1,76 +1,274 @@
-"""Place articles into stories and publish what changed."""
+"""Place articles into stories, apply editors' decisions, and publish what changed.
+
+The decisions are made by the pure modules (``articles.dedupe``,
+``stories.clustering``, ``stories.lifecycle``); this module reads and writes
+the rows around them. Editors' decisions are never undone: the algorithm only
+adds new articles to open stories; it does not split, merge away, re-title a
+story an editor titled, or reopen a merged story.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count
 
+from livenews.articles import dedupe
 from livenews.articles.models import Article
 from livenews.core.timeutil import now
 from livenews.events.outbox import emit
 from livenews.events.types import ArticleAdded, StoryCreated, StoryUpdated
-from livenews.stories import clustering
+from livenews.stories import clustering, copies, lifecycle, openindex, topics
 from livenews.stories.models import Story
 
-STORY_WINDOW = timedelta(hours=48)
-
-
-def _candidates() -> list[clustering.StoryCandidate]:
-    recent = Story.objects.filter(
-        updated_at__gte=now() - STORY_WINDOW, status__in=["developing", "steady"]
-    ).values_list("id", "terms")
-    return [
-        clustering.StoryCandidate(pk, frozenset(terms.split())) for pk, terms in recent
-    ]
+SWEEP_EVERY = timedelta(minutes=1)
+_last_sweep = [now() - SWEEP_EVERY]
 
 
 def place_article(article: Article) -> Story:
     """Put a new article into its story (new or existing) and emit the events.
 
-    Call inside the transaction that created the article, so the article, its
-    story and the outbox events commit together.
+    A copy of an earlier article (same URL or text) joins its original's story
+    and points to it. Call inside the transaction that created the article, so
+    the article, its story and the outbox events commit together.
     """
-    terms = clustering.key_terms(article.title, article.summary[:300])
-    story_id = clustering.choose_story(terms, _candidates())
-    created = story_id is None
-    if story_id is None:
+    with openindex.open_index() as memory:
+        _sweep_idle_stories()
+        sig = dedupe.fingerprint(copies.text_of(article))
+        found = copies.find_original(article, sig)
+        story = _story_of(found[0]) if found else None
+        if found is not None and story is not None:
+            _attach_copy(article, found[0], story, sig)
+            created = False
+        else:
+            if sig is not None:
+                copies.record_fingerprint(article, sig)
+            story, created = _assign(memory, article)
+        _refresh(story)
+        _emit_story(story, created)
+        _emit_article(article, story)
+        return story
+
+
+def _story_of(original: Article) -> Story | None:
+    story_id = original.story_id
+    for _ in range(10):  # follow merges
+        if story_id is None:
+            return None
+        story = Story.objects.select_for_update().filter(pk=story_id).first()
+        if story is None or story.merged_into_id is None:
+            return story
+        story_id = story.merged_into_id
+    return None
+
+
+def _attach_copy(
+    article: Article, original: Article, story: Story, sig: dedupe.Signature | None
+) -> None:
+    if article.published_at < original.published_at:
+        copies.become_original(article, original)
+        if sig is not None:
+            copies.record_fingerprint(article, sig)
+        article.duplicate_of = None
+    else:
+        article.duplicate_of = original
+    article.story = story
+    article.save(update_fields=["story", "duplicate_of"])
+
+
+def _assign(memory: openindex.Memory, article: Article) -> tuple[Story, bool]:
+    features = openindex.article_features(article)
+    index = memory.index
+    index.observe(features)
+    when = now()
+    story = _choose_open_story(index, features, when)
+    created = story is None
+    if story is None:
         story = Story.objects.create(
             headline=article.title,
             summary=article.summary[:500],
             lead_image_url=article.lead_image_url,
             first_seen_at=article.published_at,
-            terms=" ".join(sorted(terms)),
+            headline_article=article,
         )
-    else:
-        story = Story.objects.select_for_update().get(id=story_id)
-        story.terms = " ".join(
-            sorted(clustering.merge_terms(frozenset(story.terms.split()), terms))
-        )
-        if not story.lead_image_url:
-            story.lead_image_url = article.lead_image_url
+        index.remove(story.pk)  # an id a rolled-back story once had
+    state = index.add(story.pk, features, when)
     article.story = story
     article.save(update_fields=["story"])
-    counts = Article.objects.filter(story=story).aggregate(
-        articles=Count("id"), sources=Count("source", distinct=True)
-    )
-    story.article_count = counts["articles"]
-    story.source_count = counts["sources"]
-    story.updated_at = now()
-    story.save()
-    _emit_story(story, created)
-    emit(
-        ArticleAdded(
-            article_id=article.pk,
-            title=article.title,
-            url=article.get_absolute_url(),
-            source_name=article.source.name or article.source.url,
-            story_id=story.pk,
-            published_at=article.published_at.isoformat(),
+    story.cluster_state = openindex.dump_state(state)
+    story.terms = " ".join(index.top_terms(story.pk))
+    if not created:
+        _pick_headline(index, story, article, features)
+    topics.tag_story(story, article)
+    return story, created
+
+
+def _choose_open_story(
+    index: clustering.StoryIndex, features: clustering.Features, when: Any
+) -> Story | None:
+    tried: set[int] = set()
+    for _ in range(5):
+        match = index.choose(features, when, frozenset(tried))
+        if match is None:
+            return None
+        story = (
+            Story.objects.select_for_update()
+            .filter(pk=match.story_id, merged_into__isnull=True)
+            .exclude(status="closed")
+            .first()
         )
+        if story is not None:
+            return story
+        index.remove(match.story_id)  # gone, closed or merged since we saw it
+        tried.add(match.story_id)
+    return None
+
+
+def _pick_headline(
+    index: clustering.StoryIndex,
+    story: Story,
+    article: Article,
+    features: clustering.Features,
+) -> None:
+    """Make the article closest to the centroid the story's headline article."""
+    current = story.headline_article
+    current_score = (
+        index.similarity(openindex.article_features(current), story.pk)
+        if current is not None
+        else 0.0
     )
+    if index.similarity(features, story.pk) > current_score:
+        story.headline_article = article
+        story.headline = article.title
+        story.summary = article.summary[:500]
+    if not story.lead_image_url:
+        story.lead_image_url = article.lead_image_url
+
+
+def _refresh(story: Story) -> None:
+    """Recount a story and update its pace and status."""
+    at = now()
+    counts = Article.objects.filter(story=story).aggregate(
+        sources=Count("source", distinct=True)
+    )
+    story.article_count = Article.objects.filter(
+        story=story, duplicate_of__isnull=True
+    ).count()
+    story.source_count = counts["sources"]
+    recent = Article.objects.filter(
+        story=story, stored_at__gte=at - lifecycle.VELOCITY_WINDOW
+    ).count()
+    story.velocity = lifecycle.velocity(recent)
+    story.updated_at = at
+    story.status = lifecycle.status(story.first_seen_at, at, story.velocity, at)
+    story.save()
+
+
+def _sweep_idle_stories() -> None:
+    """Close stories idle beyond the window and calm those without recent articles.
+
+    Runs at most once per ``SWEEP_EVERY`` per process; two indexed updates.
+    Emits nothing: the front page reads status at render time.
+    """
+    at = now()
+    if at - _last_sweep[0] < SWEEP_EVERY:
+        return
+    _last_sweep[0] = at
+    Story.objects.filter(
+        status__in=openindex.OPEN, updated_at__lt=at - clustering.WINDOW
+    ).update(status="closed", velocity=0.0)
+    Story.objects.filter(
+        status="developing", updated_at__lt=at - lifecycle.VELOCITY_WINDOW
+    ).update(status="steady", velocity=0.0)
+    copies.drop_old_fingerprints(at)
+
+
+# --- editors' decisions -----------------------------------------------------------
+
+
+def merge_stories(keep: Story, gone: Story) -> Story:
+    """Move every article of ``gone`` into ``keep``; ``gone`` redirects to ``keep``."""
+    if keep.pk == gone.pk:
+        return keep
+    with openindex.open_index() as memory:
+        keep = Story.objects.select_for_update().get(pk=keep.pk)
+        gone = Story.objects.select_for_update().get(pk=gone.pk)
+        Article.objects.filter(story=gone).update(story=keep)
+        Story.objects.filter(merged_into=gone).update(merged_into=keep)
+        keep.topics.add(*gone.topics.all())
+        keep.first_seen_at = min(keep.first_seen_at, gone.first_seen_at)
+        keep.pinned = keep.pinned or gone.pinned
+        gone.merged_into = keep
+        gone.status = "closed"
+        gone.updated_at = now()
+        gone.save()
+        _rebuild_state(memory.index, keep)
+        _refresh(keep)
+        _emit_story(keep, created=False)
+        return keep
+
+
+def split_story(story: Story, article_ids: Iterable[int]) -> Story:
+    """Move the given articles (and their copies) of ``story`` into a new story."""
+    with openindex.open_index() as memory:
+        moved = list(
+            Article.objects.filter(story=story, pk__in=list(article_ids)).order_by(
+                "published_at", "id"
+            )
+        )
+        if not moved:
+            raise ValueError("none of those articles is in the story")
+        first = moved[0]
+        new = Story.objects.create(
+            headline=first.title,
+            summary=first.summary[:500],
+            lead_image_url=first.lead_image_url,
+            first_seen_at=first.published_at,
+            headline_article=first,
+        )
+        memory.index.remove(new.pk)
+        ids = [a.pk for a in moved]
+        Article.objects.filter(pk__in=ids).update(story=new)
+        Article.objects.filter(duplicate_of_id__in=ids).update(story=new)
+        for changed in (story, new):
+            _rebuild_state(memory.index, changed)
+            _refresh(changed)
+        _emit_story(new, created=True)
+        _emit_story(story, created=False)
+        return new
+
+
+def set_editor_headline(story: Story, headline: str) -> Story:
+    """Set (or, with "", clear) the editor's headline; the algorithm keeps off it."""
+    story.editor_headline = headline.strip()[:1000]
+    story.save(update_fields=["editor_headline"])
+    _emit_story(story, created=False)
     return story
+
+
+def set_pinned(story: Story, pinned: bool) -> Story:
+    """Pin a story to the top of the front page (or unpin it)."""
+    story.pinned = pinned
+    story.save(update_fields=["pinned"])
+    _emit_story(story, created=False)
+    return story
+
+
+def _rebuild_state(index: clustering.StoryIndex, story: Story) -> None:
+    """Recompute a story's clusterer state from its original articles."""
+    index.remove(story.pk)
+    when = now()
+    originals = Article.objects.filter(story=story, duplicate_of__isnull=True)
+    state = None
+    for article in originals.order_by("published_at", "id"):
+        state = index.add(story.pk, openindex.article_features(article), when)
+    if state is not None:
+        story.cluster_state = openindex.dump_state(state)
+        story.terms = " ".join(index.top_terms(story.pk))
+    if story.status == "closed" or story.merged_into_id is not None:
+        index.remove(story.pk)
 
 
 def _emit_story(story: Story, created: bool) -> None:
@@ -83,3 +281,16 @@ def _emit_story(story: Story, created: bool) -> None:
         "updated_at": story.updated_at.isoformat(),
     }
     emit(StoryCreated(**fields) if created else StoryUpdated(**fields))
+
+
+def _emit_article(article: Article, story: Story) -> None:
+    emit(
+        ArticleAdded(
+            article_id=article.pk,
+            title=article.title,
+            url=article.get_absolute_url(),
+            source_name=article.source.name or article.source.url,
+            story_id=story.pk,
+            published_at=article.published_at.isoformat(),
+        )
+    )

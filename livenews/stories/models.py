@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.urls import reverse
 
+from livenews.articles.models import Article
 from livenews.core.timeutil import now
 
 
@@ -25,6 +26,9 @@ class Topic(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("web:topic", args=[self.slug])
+
 
 class Story(models.Model):
     STATUSES = [
@@ -43,9 +47,22 @@ class Story(models.Model):
     source_count = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=12, choices=STATUSES, default="developing")
     pinned = models.BooleanField(default=False)
-    # Space-separated key terms of the story's articles, for assignment.
+    # Space-separated heaviest terms of the story's articles (for people and admin).
     terms = models.TextField(blank=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="stories")
+    # Articles per hour over lifecycle.VELOCITY_WINDOW.
+    velocity = models.FloatField(default=0.0)
+    # The clusterer's state (clustering.StoryState): centroid, entities, size.
+    cluster_state = models.JSONField(default=dict, blank=True)
+    # The most representative article (closest to the centroid): its title is
+    # ``headline`` unless an editor set one.
+    headline_article = models.ForeignKey(
+        Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Set when an editor (or the algorithm) merged this story into another.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -60,3 +77,20 @@ class Story(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("web:story", args=[self.pk])
+
+
+class ArticleFingerprint(models.Model):
+    """An original article's MinHash signature (articles.dedupe), for copy lookups."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    signature = models.TextField()
+    created_at = models.DateTimeField(default=now, db_index=True)
+
+
+class FingerprintBand(models.Model):
+    """One LSH band key of a fingerprint: the database is the LSH index."""
+
+    key = models.BigIntegerField(db_index=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")

@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from livenews.articles.models import Article
+from livenews.core.timeutil import now
 from livenews.sources.models import Source
-from livenews.stories.models import Story
+from livenews.stories import ranking
+from livenews.stories.models import Story, Topic
 
 
-def list_front_stories(limit: int = 30) -> list[Story]:
-    """Return open stories, pinned first, then most recently updated."""
-    return list(
-        Story.objects.exclude(status="closed").order_by(
-            "-pinned", "-updated_at", "-id"
-        )[:limit]
+def list_front_stories(limit: int = 30, pool: int = 300) -> list[Story]:
+    """Return open stories in front-page order (stories.ranking): pins, then score.
+
+    The score is computed on the ``pool`` most recently updated open stories:
+    recency decay makes an older one rank below them anyway.
+    """
+    at = now()
+    candidates = Story.objects.filter(
+        status__in=["developing", "steady"], merged_into__isnull=True
+    ).order_by("-pinned", "-updated_at", "-id")[:pool]
+    ranked = sorted(
+        candidates,
+        key=lambda s: ranking.front_order_key(
+            s.pinned,
+            ranking.front_score(s.source_count, s.velocity, s.updated_at, at),
+            s.updated_at,
+        ),
+        reverse=True,
     )
+    return ranked[:limit]
 
 
 def list_latest_articles(limit: int = 30) -> list[Article]:
@@ -28,11 +43,30 @@ def list_latest_articles(limit: int = 30) -> list[Article]:
 
 
 def list_story_articles(story: Story) -> QuerySet[Article]:
-    """Return a story's visible articles, newest first, with their sources."""
+    """Return a story's visible original articles, newest first, with their copies.
+
+    Copies (``duplicate_of``) are not listed apart: each original carries them
+    in ``copies`` (with their sources) for "also published by".
+    """
     return (
-        story.articles.filter(hidden=False)
+        story.articles.filter(hidden=False, duplicate_of__isnull=True)
         .select_related("source")
+        .prefetch_related(
+            Prefetch(
+                "copies",
+                queryset=Article.objects.filter(hidden=False).select_related("source"),
+            )
+        )
         .order_by("-published_at", "-id")
+    )
+
+
+def list_topic_stories(topic: Topic, limit: int = 50) -> list[Story]:
+    """Return a topic's stories, most recently updated first."""
+    return list(
+        topic.stories.filter(merged_into__isnull=True).order_by("-updated_at", "-id")[
+            :limit
+        ]
     )
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.front_page, name="front"),
     path("story/<int:story_id>/", views.story_page, name="story"),
     path("article/<int:article_id>/", views.article_page, name="article"),
+    path("topic/<slug:slug>/", views.topic_page, name="topic"),
     path("sources/", views.sources_page, name="sources"),
     path("liveblog/", liveblog_views.liveblogs_page, name="liveblogs"),
     path("liveblog/<int:liveblog_id>/", liveblog_views.liveblog_page, name="liveblog"),

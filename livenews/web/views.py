@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from livenews.articles.models import Article
 from livenews.sources.queries import list_sources
-from livenews.stories.models import Story
+from livenews.stories.models import Story, Topic
 from livenews.web import queries
 from livenews.web.cachekeys import cache_with
 
@@ -26,9 +26,23 @@ def front_page(request: HttpRequest) -> HttpResponse:
 
 def story_page(request: HttpRequest, story_id: int) -> HttpResponse:
     story = get_object_or_404(Story, pk=story_id)
+    if story.merged_into_id is not None:
+        return redirect("web:story", story_id=story.merged_into_id)
     articles = list(queries.list_story_articles(story))
-    context = {"story": story, "articles": articles, "channels": f"story:{story.pk}"}
+    context = {
+        "story": story,
+        "articles": articles,
+        "topics": list(story.topics.all()),
+        "channels": f"story:{story.pk}",
+    }
     return cache_with(render(request, "web/story.html", context), f"story:{story.pk}")
+
+
+def topic_page(request: HttpRequest, slug: str) -> HttpResponse:
+    # Not marked for the page cache: no event names a topic yet.
+    topic = get_object_or_404(Topic, slug=slug)
+    stories = queries.list_topic_stories(topic)
+    return render(request, "web/topic.html", {"topic": topic, "stories": stories})
 
 
 def article_page(request: HttpRequest, article_id: int) -> HttpResponse:

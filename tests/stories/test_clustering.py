@@ -1,157 +1,176 @@
-"""Clustering: key terms of titles, overlap, story choice and term merging."""
+"""The streaming clusterer: features, assignment, the window, bounded memory."""
 
 from __future__ import annotations
 
-from livenews.stories.clustering import (
-    MAX_STORY_TERMS,
-    MIN_SHARED,
-    THRESHOLD,
-    StoryCandidate,
-    choose_story,
-    key_terms,
-    merge_terms,
-    overlap,
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from livenews.stories import clustering
+from livenews.stories.clustering import StoryIndex, StoryState, extract_features
+
+T0 = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
+
+QUAKE_A = [
+    (
+        "Magnitude 6.1 earthquake strikes Velora province, killing 12",
+        "A magnitude 6.1 earthquake struck Velora province on Tuesday, killing 12 "
+        "people and flattening homes in the town of Ostrand, officials said. Rescue "
+        "teams from Ostrand searched the rubble overnight.",
+    ),
+    (
+        "Velora earthquake death toll rises to 12 as Ostrand digs out",
+        "Rescuers in Ostrand pulled survivors from collapsed homes after the "
+        "magnitude 6.1 quake in Velora province. Governor Anika Brell said 12 "
+        "people died.",
+    ),
+    (
+        "Governor Brell declares emergency in Velora after 6.1 quake",
+        "Anika Brell, governor of Velora province, declared a state of emergency "
+        "in Ostrand, where the earthquake killed 12 people and left hundreds "
+        "homeless.",
+    ),
+]
+QUAKE_B = (
+    "Magnitude 5.4 earthquake hits Tarsis coast, 3 injured",
+    "A magnitude 5.4 earthquake shook the Tarsis coast on Friday, injuring 3 "
+    "people in the port of Mello, the Tarsis civil protection agency said.",
 )
+FILLER = [
+    ("Central bank holds interest rates", "The Norvasse central bank kept rates."),
+    ("Cup final tickets sell out", "Fans of Marrowby Rovers bought every ticket."),
+    ("Parliament passes budget bill", "Lawmakers in Dellin approved the budget."),
+    ("Asteroid probe lands sample", "The Wrenwing capsule landed in the desert."),
+]
 
 
-def terms(*words: str) -> frozenset[str]:
-    return frozenset(words)
+def stream(index: StoryIndex, docs, when=T0, first_id=100) -> list[int]:
+    """Assign docs in order (a new story's id is first_id + the doc's position)."""
+    found = []
+    for position, (title, text) in enumerate(docs):
+        features = extract_features(title, text)
+        index.observe(features)
+        match = index.choose(features, when)
+        story_id = match.story_id if match else first_id + position
+        index.add(story_id, features, when)
+        found.append(story_id)
+    return found
 
 
-def test_key_terms_drop_stop_words_and_short_words() -> None:
-    assert key_terms("The mayor and an MP say no to the new bridge") == {
-        "mayor",
-        "bridge",
-    }
+def test_features_fold_case_drop_stop_words_and_are_unit_length() -> None:
+    features = extract_features("The STRIKE at the Harbour", "the strike goes on")
+    assert set(features.terms) == {"strike", "harbour", "goes"}
+    assert sum(v * v for v in features.terms.values()) == pytest.approx(1.0)
 
 
-def test_key_terms_are_case_folded_and_distinct() -> None:
-    assert key_terms("FLOODS flood Floods", "floods") == {"floods", "flood"}
+def test_title_words_weigh_more_than_lead_words() -> None:
+    features = extract_features("harbour strike", "cranes idle")
+    assert features.terms["harbour"] > features.terms["cranes"]
 
 
-def test_key_terms_fold_case_beyond_lowercasing() -> None:
-    assert key_terms("STRASSE gesperrt", "Straße gesperrt") == {"strasse", "gesperrt"}
+def test_names_inside_sentences_and_numbers_are_entities_sentence_openers_not() -> None:
+    features = extract_features("", "Police said 23 pirates attacked the Sukanya.")
+    assert features.entities == {"23", "sukanya"}
 
 
-def test_key_terms_keep_cyrillic_and_greek_words() -> None:
-    assert key_terms("Київ готується до зими", "ΔΡΟΜΟΣ κλειστός") == {
-        "київ",
-        "готується",
-        "зими",
-        "δρομοσ",
-        "κλειστόσ",
-    }
+def test_codes_mixing_letters_and_digits_are_dropped() -> None:
+    assert "x86" not in extract_features("x86 chips", "").terms
 
 
-def test_key_terms_split_on_digits_and_punctuation() -> None:
-    assert key_terms("COVID-19: vaccine_rollout, G7-summit (2024)") == {
-        "covid",
-        "vaccine",
-        "rollout",
-        "summit",
-    }
+def test_empty_text_has_no_features_and_starts_a_story() -> None:
+    index = StoryIndex()
+    features = extract_features("", "the and of")
+    assert features.terms == {}
+    assert index.choose(features, T0) is None
 
 
-def test_key_terms_of_several_texts_are_united() -> None:
-    assert key_terms("Harbour strike", "", "strike ends") == {
-        "harbour",
-        "strike",
-        "ends",
-    }
+def test_reports_of_one_event_join_and_a_look_alike_event_stays_apart() -> None:
+    index = StoryIndex()
+    found = stream(index, [*FILLER, *QUAKE_A, QUAKE_B])
+    quake_a = found[len(FILLER) : len(FILLER) + 3]
+    assert len(set(quake_a)) == 1
+    assert found[-1] != quake_a[0]
+    assert len(set(found[: len(FILLER)])) == len(FILLER)
 
 
-def test_key_terms_of_nothing_is_empty() -> None:
-    assert key_terms() == frozenset()
-    assert key_terms("the and of to 42 !!") == frozenset()
+def test_a_story_idle_beyond_the_window_takes_no_more_articles() -> None:
+    index = StoryIndex()
+    first = extract_features(*QUAKE_A[0])
+    index.observe(first)
+    index.add(1, first, T0)
+    later = extract_features(*QUAKE_A[1])
+    assert index.choose(later, T0 + clustering.WINDOW / 2) is not None
+    assert index.choose(later, T0 + clustering.WINDOW + timedelta(minutes=1)) is None
 
 
-def test_overlap_is_shared_over_smaller_set() -> None:
-    assert overlap(terms("a", "b", "c", "d"), terms("c", "d")) == 1.0
-    assert overlap(terms("a", "b", "c", "d"), terms("d", "e")) == 0.5
-    assert overlap(terms("a", "b"), terms("c")) == 0.0
+def test_closing_idle_stories_empties_memory() -> None:
+    index = StoryIndex()
+    stream(index, [*FILLER, *QUAKE_A], when=T0)
+    stream(index, [QUAKE_B], when=T0 + timedelta(hours=30), first_id=200)
+
+    closed = index.close_idle(T0 + clustering.WINDOW + timedelta(hours=1))
+
+    assert len(closed) == len(FILLER) + 1
+    assert set(index.stories) == {200}  # only the quake B story is left
+    assert all(ids == {200} for ids in index.postings.values())
 
 
-def test_overlap_with_an_empty_set_is_zero() -> None:
-    assert overlap(frozenset(), terms("a")) == 0.0
-    assert overlap(terms("a"), frozenset()) == 0.0
+def test_excluded_stories_are_not_chosen() -> None:
+    index = StoryIndex()
+    stream(index, QUAKE_A[:1])
+    features = extract_features(*QUAKE_A[1])
+    assert index.choose(features, T0) is not None
+    assert index.choose(features, T0, exclude=frozenset({100})) is None
 
 
-def test_constants_are_the_documented_ones() -> None:
-    assert (THRESHOLD, MIN_SHARED, MAX_STORY_TERMS) == (0.5, 3, 80)
+def test_story_vectors_and_index_entries_stay_bounded() -> None:
+    index = StoryIndex()
+    for n in range(30):
+        words = " ".join(f"word{chr(97 + n % 26)}{i}" for i in range(40))
+        features = extract_features("Velora quake", words)
+        index.observe(features)
+        index.add(1, features, T0)
+    story = index.stories[1]
+    assert len(story.centroid) <= clustering.MAX_STORY_TERMS
+    assert len(index.indexed[1]) <= clustering.INDEX_TERMS
+    assert story.size == 30
 
 
-def test_choose_story_picks_the_best_overlap() -> None:
-    article = terms("harbour", "strike", "dockers", "wages", "union", "port")
-    candidates = [
-        StoryCandidate(1, terms("harbour", "strike", "dockers", "x1", "x2", "x3")),
-        StoryCandidate(2, terms("harbour", "strike", "dockers", "wages", "union")),
-        StoryCandidate(3, terms("election", "mayor", "vote")),
-    ]
-    assert choose_story(article, candidates) == 2
+def test_common_words_weigh_less_as_the_stream_learns_them() -> None:
+    index = StoryIndex()
+    index.observe(extract_features("rare common", ""))
+    index.observe(extract_features("other", ""))
+    before = index.idf("common")
+    for _ in range(50):
+        index.observe(extract_features("common", ""))
+    assert index.idf("common") < before
+    assert index.idf("rare") > index.idf("common")
 
 
-def test_choose_story_keeps_the_first_of_equal_scores() -> None:
-    article = terms("a1", "b1", "c1", "d1")
-    candidates = [
-        StoryCandidate(7, terms("a1", "b1", "c1", "z1")),
-        StoryCandidate(8, terms("a1", "b1", "c1", "z2")),
-    ]
-    assert choose_story(article, candidates) == 7
+def test_document_counts_are_halved_to_keep_the_vocabulary_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(clustering, "DF_HALF_LIFE", 4)
+    index = StoryIndex()
+    for word in ["alpha", "beta", "gamma", "delta"]:
+        index.observe(extract_features(word, ""))
+    assert index.df == {}  # each seen once, halved to 0.5 and dropped
+    assert index.n_docs == 2.0
 
 
-def test_choose_story_needs_min_shared_terms() -> None:
-    # Two shared terms out of two is a perfect overlap, but too few to trust.
-    article = terms("harbour", "strike")
-    candidates = [StoryCandidate(1, terms("harbour", "strike", "dockers"))]
-    assert overlap(article, candidates[0].terms) == 1.0
-    assert choose_story(article, candidates) is None
+def test_restore_replaces_and_absorb_merges_two_stories() -> None:
+    index = StoryIndex()
+    stream(index, [QUAKE_A[0], QUAKE_B])
+    index.restore(StoryState(100, {"velora": 1.0}, 1, T0, {"velora"}))
+    assert index.stories[100].centroid == {"velora": 1.0}
+
+    merged = index.absorb(100, 101)
+
+    assert merged is not None and 101 not in index.stories
+    assert merged.size == 2
+    assert "tarsis" in merged.centroid
+    assert all(101 not in ids for ids in index.postings.values())
 
 
-def test_choose_story_needs_the_threshold() -> None:
-    # Three shared terms of seven: enough terms, but an overlap under 0.5.
-    article = terms("a1", "b1", "c1", "d1", "e1", "f1", "g1")
-    candidate = StoryCandidate(1, terms("a1", "b1", "c1", "x1", "x2", "x3", "x4"))
-    assert overlap(article, candidate.terms) < THRESHOLD
-    assert choose_story(article, [candidate]) is None
-
-
-def test_choose_story_accepts_exactly_the_threshold() -> None:
-    article = terms("a1", "b1", "c1", "d1", "e1", "f1")
-    candidate = StoryCandidate(4, terms("a1", "b1", "c1", "x1", "x2", "x3"))
-    assert overlap(article, candidate.terms) == THRESHOLD
-    assert choose_story(article, [candidate]) == 4
-
-
-def test_choose_story_without_candidates_is_none() -> None:
-    assert choose_story(terms("a1", "b1", "c1"), []) is None
-    assert choose_story(frozenset(), [StoryCandidate(1, terms("a1"))]) is None
-
-
-def test_choose_story_accepts_a_generator() -> None:
-    article = terms("a1", "b1", "c1")
-    found = choose_story(article, (StoryCandidate(i, article) for i in (5, 6)))
-    assert found == 5
-
-
-def test_merge_terms_unites_small_sets() -> None:
-    assert merge_terms(terms("a", "b"), terms("b", "c")) == {"a", "b", "c"}
-
-
-def test_merge_terms_caps_the_story_at_max_terms() -> None:
-    existing = frozenset(f"old{i:03}" for i in range(70))
-    new = frozenset(f"new{i:03}" for i in range(30))
-    merged = merge_terms(existing, new)
-    assert len(merged) == MAX_STORY_TERMS
-    assert existing <= merged
-    assert merged - existing == {f"new{i:03}" for i in range(10)}
-
-
-def test_merge_terms_never_grows_a_story_already_over_the_cap() -> None:
-    existing = frozenset(f"old{i:03}" for i in range(MAX_STORY_TERMS + 5))
-    new = frozenset(f"new{i:03}" for i in range(10))
-    assert merge_terms(existing, new) == existing
-
-
-def test_merge_terms_at_the_cap_adds_nothing_new() -> None:
-    existing = frozenset(f"old{i:03}" for i in range(MAX_STORY_TERMS))
-    assert merge_terms(existing, terms("fresh")) == existing
+def test_similarity_of_an_unknown_story_is_zero() -> None:
+    assert StoryIndex().similarity(extract_features(*QUAKE_B), 5) == 0.0
