@@ -35,6 +35,13 @@ class Route:
     drip: float = 0.0  # seconds between single bytes of ``body``
 
 
+class _Server(ThreadingHTTPServer):
+    # socketserver's default backlog of 5 drops the SYNs of a burst of
+    # connections, which then wait a 1 s retransmit.
+    request_queue_size = 256
+    daemon_threads = True
+
+
 @dataclass
 class Request:
     path: str
@@ -51,7 +58,7 @@ class FeedServer:
         self.active = 0
         self.most_active = 0
         self._lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = _Server(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -81,6 +88,9 @@ class FeedServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes: without this, Nagle and
+            # delayed ACKs hold each response ~40 ms.
+            disable_nagle_algorithm = True
 
             def do_GET(self) -> None:
                 with owner._lock:

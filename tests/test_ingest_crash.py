@@ -1,0 +1,96 @@
+"""Crash safety: a worker killed with SIGKILL at random moments, again and again,
+still ends with every item stored exactly once and announced exactly once."""
+
+from __future__ import annotations
+
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from livenews.articles.models import Article
+from livenews.events.models import Event
+from livenews.sources.models import Source
+from tests.support.feeds import Item, rss
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FEEDS = 20
+ITEMS = 50  # per feed: 1,000 in all
+KILLS = 20
+
+
+def feed(f: int) -> str:
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(days=1)
+    return rss(
+        [
+            Item(
+                guid=f"crash-{f}-{n}",
+                title=f"Desk {f} bulletin {n}: tide tables {f * ITEMS + n} revised",
+                link=f"https://tides.example.org/{f}/{n}",
+                published=start + timedelta(minutes=n),
+            )
+            for n in range(ITEMS)
+        ]
+    )
+
+
+def start_worker(env: dict[str, str]) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "livenews", "worker"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+
+
+def test_sigkill_at_random_moments_loses_and_doubles_nothing(cli, feed_server):
+    for f in range(FEEDS):
+        Source.objects.create(url=feed_server.serve(f"/crash{f}.xml", feed(f)))
+    env = dict(
+        cli.env,
+        PYTHONUNBUFFERED="1",
+        LIVENEWS_INGEST_TICK="0.05",
+        LIVENEWS_LEASE_SECONDS="0.5",  # a killed worker's leases lapse at once
+        LIVENEWS_HOST_CONCURRENCY="20",
+        LIVENEWS_POLL_INTERVAL="3600",
+    )
+    rng = random.Random()
+    seed = rng.randrange(1 << 30)
+    rng.seed(seed)
+    progress = []
+    for _ in range(KILLS):
+        worker = start_worker(env)
+        assert worker.stdout is not None
+        worker.stdout.readline()  # the banner: it is about to poll
+        time.sleep(rng.uniform(0.1, 0.9))
+        worker.send_signal(signal.SIGKILL)
+        worker.wait()
+        progress.append(Article.objects.count())
+
+    final = start_worker(env)
+    try:
+        deadline = time.monotonic() + 60
+        while Source.objects.filter(last_success_at__isnull=True).exists():
+            assert time.monotonic() < deadline, f"never finished (seed {seed})"
+            time.sleep(0.1)
+    finally:
+        final.send_signal(signal.SIGKILL)
+        final.wait()
+
+    # The kills landed while items were being stored, not before or after.
+    assert 0 < progress[-1] < FEEDS * ITEMS, progress
+    guids = Counter(Article.objects.values_list("source_id", "guid"))
+    assert len(guids) == FEEDS * ITEMS, f"seed {seed}"
+    assert max(guids.values()) == 1
+    added = Counter(
+        e.payload["article_id"] for e in Event.objects.filter(type="article.added")
+    )
+    assert set(added) == set(Article.objects.values_list("id", flat=True))
+    assert max(added.values()) == 1, f"an article announced twice (seed {seed})"
