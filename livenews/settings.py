@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "livenews.live",
     "livenews.web",
     "livenews.newsroom",
+    "livenews.syndication",
+    "livenews.api",
+    "livenews.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +176,19 @@ LIVENEWS: dict[str, Any] = {
     "PAGE_CACHE_MB": env_int("LIVENEWS_PAGE_CACHE_MB", 64),
     "PAGE_CACHE_TTL": env_float("LIVENEWS_PAGE_CACHE_TTL", 60.0),
     "CDN_MAX_AGE": env_int("LIVENEWS_CDN_MAX_AGE", 10),
+    # Feeds, sitemaps, API and webhooks (issue 7).
+    "SITE_LANGUAGE": os.environ.get("LIVENEWS_SITE_LANGUAGE", "en"),
+    "FEED_ITEMS": env_int("LIVENEWS_FEED_ITEMS", 50),
+    "FEED_MAX_AGE": env_int("LIVENEWS_FEED_MAX_AGE", 60),
+    "API_MAX_AGE": env_int("LIVENEWS_API_MAX_AGE", 5),
+    "API_PAGE_SIZE": env_int("LIVENEWS_API_PAGE_SIZE", 50),
+    "API_READ_RATE": env_int("LIVENEWS_API_READ_RATE", 600),
+    "API_WRITE_RATE": env_int("LIVENEWS_API_WRITE_RATE", 60),
+    "WEBHOOK_TIMEOUT": env_float("LIVENEWS_WEBHOOK_TIMEOUT", 10.0),
+    "WEBHOOK_RETRY_BASE": env_int("LIVENEWS_WEBHOOK_RETRY_BASE", 30),
+    "WEBHOOK_MAX_BACKOFF": env_int("LIVENEWS_WEBHOOK_MAX_BACKOFF", 3600),
+    "WEBHOOK_PAUSE_AFTER": env_int("LIVENEWS_WEBHOOK_PAUSE_AFTER", 86400),
+    "WEBHOOK_TICK": env_float("LIVENEWS_WEBHOOK_TICK", 2.0),
 }
 
 LOG_FORMAT = os.environ.get("LIVENEWS_LOG_FORMAT", "logfmt")
