@@ -26,9 +26,10 @@ from livenews.articles.normalize import normalize_entry
 from livenews.core import metrics
 from livenews.core.timeutil import now
 from livenews.sources import actions as source_actions
+from livenews.sources.discovery import COMMON_PATHS, feed_candidates
 from livenews.sources.fetcher import FetchLimits, FetchRequest, FetchResult, fetch_all
 from livenews.sources.models import Source
-from livenews.sources.parsers import NotAFeed, ParsedEntry, parse_feed
+from livenews.sources.parsers import NotAFeed, PageNotFeed, ParsedEntry, parse_feed
 from livenews.stories.actions import place_article
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,19 @@ def store_fetch_result(source: Source, result: FetchResult) -> int:
         feed = parse_feed(
             result.body, result.content_type, result.final_url, max_entries=cap
         )
+    except PageNotFeed as exc:
+        metrics.FETCHES.labels("not_a_feed").inc()
+        if source.last_success_at is None:  # just added: find the page's feed
+            feed_url = discover_feed(result)
+            if feed_url:
+                source_actions.move_to_discovered_feed(source, feed_url)
+                return 0
+            exc = PageNotFeed(
+                f"{exc}, and no feed was found from it (no <link rel=alternate>, "
+                f"nothing at {', '.join(COMMON_PATHS)})"
+            )
+        source_actions.record_failure(source, str(exc), result.status, result=result)
+        return 0
     except NotAFeed as exc:
         metrics.FETCHES.labels("not_a_feed").inc()
         source_actions.record_failure(source, str(exc), result.status, result=result)
@@ -119,6 +133,24 @@ def store_fetch_result(source: Source, result: FetchResult) -> int:
     if new:
         log.info("stored articles", extra={"source": source.url, "new": new})
     return new
+
+
+def discover_feed(page: FetchResult) -> str:
+    """Return the URL of the feed a fetched web page leads to, or ""."""
+    html = page.body.decode("utf-8", "replace")
+    candidates = feed_candidates(html, page.final_url or page.url)
+    requests = [FetchRequest(page.source_id, url) for url in candidates]
+    results = asyncio.run(fetch_all(requests, fetch_limits()))
+    for found in results:
+        if found.status != 200 or found.error:
+            continue
+        try:
+            feed = parse_feed(found.body, found.content_type, found.final_url, 1)
+        except NotAFeed:
+            continue
+        if feed.entries or feed.title:
+            return found.final_url or found.url
+    return ""
 
 
 def oldest_first(entries: list[ParsedEntry]) -> list[ParsedEntry]:

@@ -120,7 +120,9 @@ def test_a_broken_source_is_marked_and_the_others_still_ingest(feed_server):
     refused.refresh_from_db()
     assert good.health == "ok"
     assert html.health == "failing"
-    assert html.last_error == "not a feed: got an HTML page (text/html)"
+    assert html.last_error.startswith(
+        "not a feed: got an HTML page (text/html), and no feed"
+    )
     assert missing.last_error == "HTTP 404 Not Found"
     assert refused.last_error.startswith("could not connect")
     assert refused.next_poll_at > refused.last_fetched_at

@@ -220,6 +220,29 @@ def record_failure(
     source.save()
 
 
+def move_to_discovered_feed(source: Source, feed_url: str) -> bool:
+    """Point a source added as a page at the feed found on it; poll it at once.
+
+    Return False (and record why) when another source already has that feed.
+    """
+    other = Source.objects.filter(url=feed_url).exclude(pk=source.pk).first()
+    if other is not None:
+        record_failure(
+            source, f"the feed of this page ({feed_url}) is already source #{other.pk}"
+        )
+        return False
+    moment = now()
+    if not source.site_url and is_http_url(source.url):
+        source.site_url = source.url
+    source.url = feed_url[:2000]
+    source.last_fetched_at = moment
+    source.last_error = ""
+    source.next_poll_at = moment
+    source.lease_owner, source.lease_until = "", None
+    source.save()
+    return True
+
+
 def adopt_feed_title(source: Source, title: str, site_url: str) -> None:
     """Name an unnamed source after its feed's own title."""
     changed = False

@@ -20,6 +20,10 @@ class NotAFeed(ValueError):
     """The body is not a feed; the message says why, in words for people."""
 
 
+class PageNotFeed(NotAFeed):
+    """The body is a web page: its feed may be found from it (discovery)."""
+
+
 # XML declares entities only in a DTD, with this exact (case-sensitive) keyword.
 # Real feeds do not declare any; attacks do (XXE, "billion laughs"): expat stops
 # the expansion, but feedparser then retries with its slow loose parser.
@@ -226,7 +230,9 @@ def parse_feed(
         if "html" in content_type.lower() or body.lstrip()[:15].lower().startswith(
             (b"<!doctype html", b"<html")
         ):
-            raise NotAFeed(f"not a feed: got an HTML page ({content_type or 'html'})")
+            raise PageNotFeed(
+                f"not a feed: got an HTML page ({content_type or 'html'})"
+            )
         problem = parsed.get("bozo_exception")
         detail = f": {problem}" if problem else ""
         raise NotAFeed(

@@ -58,8 +58,8 @@ def test_sources_list_shows_rate_fetch_time_interval_and_stall(cli):
 
 def test_admin_source_list_shows_health(client):
     make_sources()
-    User.objects.create_superuser("boss", "boss@example.org", "a long password 1")
-    client.login(username="boss", password="a long password 1")
+    boss = User.objects.create_superuser("boss", "boss@example.org", "long secret 1")
+    client.force_login(boss)
 
     page = client.get("/admin/sources/source/").content.decode()
 
