@@ -106,14 +106,16 @@ def post_entry(
     author: Any = None,
     is_key_event: bool = False,
     created_at: datetime | None = None,
+    source: str = "",
 ) -> LiveEntry:
-    """Publish an entry at the top of a live blog."""
+    """Publish an entry at the top of a live blog (``source``: the Markdown)."""
     _require_live(liveblog)
     body = _clean_body(body_html)
     with transaction.atomic():
         entry = LiveEntry.objects.create(
             liveblog=liveblog,
             body_html=body,
+            body_source=source[:MAX_ENTRY_HTML],
             author=author,
             is_key_event=is_key_event,
             created_at=created_at or now(),
@@ -123,7 +125,10 @@ def post_entry(
 
 
 def edit_entry(
-    entry: LiveEntry, body_html: str | None = None, is_key_event: bool | None = None
+    entry: LiveEntry,
+    body_html: str | None = None,
+    is_key_event: bool | None = None,
+    source: str | None = None,
 ) -> LiveEntry:
     """Change an entry's text or key-event mark; readers see it replaced in place."""
     if entry.deleted_at:
@@ -132,6 +137,8 @@ def edit_entry(
         if body_html is not None:
             entry.body_html = _clean_body(body_html)
             entry.edited_at = now()
+        if source is not None:
+            entry.body_source = source[:MAX_ENTRY_HTML]
         if is_key_event is not None:
             entry.is_key_event = is_key_event
         entry.save()

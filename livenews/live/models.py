@@ -35,6 +35,9 @@ class LiveEntry(models.Model):
         LiveBlog, on_delete=models.CASCADE, related_name="entries"
     )
     body_html = models.TextField(help_text="Sanitized HTML.")
+    body_source = models.TextField(
+        blank=True, help_text="What the author wrote (Markdown), for editing."
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )

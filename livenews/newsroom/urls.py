@@ -1,0 +1,22 @@
+from django.urls import path
+
+from livenews.newsroom import auth_views, views
+
+app_name = "newsroom"
+
+urlpatterns = [
+    path("login/", auth_views.NewsroomLoginView.as_view(), name="login"),
+    path("logout/", auth_views.sign_out, name="logout"),
+    path("2fa/", auth_views.second_factor, name="second_factor"),
+    path("", views.dashboard, name="dashboard"),
+    path("liveblogs/start/", views.start_liveblog, name="start_liveblog"),
+    path("liveblog/<int:liveblog_id>/", views.console, name="console"),
+    path("liveblog/<int:liveblog_id>/post/", views.post_entry, name="post_entry"),
+    path("liveblog/<int:liveblog_id>/end/", views.end_liveblog, name="end_liveblog"),
+    path("entry/<int:entry_id>/edit/", views.edit_entry, name="edit_entry"),
+    path("entry/<int:entry_id>/delete/", views.delete_entry, name="delete_entry"),
+    path("entry/<int:entry_id>/pin/", views.pin_entry, name="pin_entry"),
+    path("alerts/create/", views.create_alert, name="create_alert"),
+    path("alert/<int:alert_id>/retract/", views.retract_alert, name="retract_alert"),
+    path("audit/", views.audit_log, name="audit"),
+]

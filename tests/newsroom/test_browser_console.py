@@ -1,0 +1,50 @@
+"""An editor runs a live blog in Chromium; a reader's page follows without reload."""
+
+from __future__ import annotations
+
+import pytest
+
+from livenews.live.models import LiveBlog, LiveEntry
+from tests.support.accounts import PASSWORD, current_code, make_user
+
+pytestmark = pytest.mark.browser
+
+
+def test_editor_console_changes_reach_an_open_public_page(browser, edge_server):
+    editor = make_user("eve", "editor")
+    desk = browser.new_context().new_page()
+    desk.goto(edge_server.url("/newsroom/"))
+    desk.fill("#id_username", "eve")
+    desk.fill("#id_password", PASSWORD)
+    desk.click("#main button[type=submit]")
+    desk.fill("#id_token", current_code(editor))
+    desk.click("#main button[type=submit]")
+    desk.fill("#id_title", "Storm Berit: live")
+    desk.click("text=Start live blog")
+    desk.wait_for_selector("#id_body")
+    blog = LiveBlog.objects.get()
+
+    reader = browser.new_context().new_page()
+    errors: list[str] = []
+    reader.on("pageerror", lambda e: errors.append(str(e)))
+    reader.goto(edge_server.url(f"/liveblog/{blog.pk}/"))
+    reader.wait_for_selector("#live-status:not([hidden])", timeout=10_000)
+    navigations: list[str] = []
+    reader.on("framenavigated", lambda frame: navigations.append(frame.url))
+
+    desk.fill("#id_body", "Ferries **halted** at Ulvö")
+    desk.keyboard.press("Control+Enter")  # the console's keyboard shortcut
+    reader.locator("#entries strong", has_text="halted").wait_for(timeout=10_000)
+
+    entry = LiveEntry.objects.get()
+    desk.wait_for_selector(f"#entry-{entry.pk} >> text=Pin")
+    desk.click(f"#entry-{entry.pk} >> text=Pin")
+    reader.locator(f"#pinned #entry-{entry.pk}").wait_for(timeout=10_000)
+
+    desk.click(f"#entry-{entry.pk} >> text=Edit")
+    desk.fill("#id_body", "Ferries halted at Ulvö and Kessa")
+    desk.click("text=Save")
+    reader.get_by_text("Ferries halted at Ulvö and Kessa").wait_for(timeout=10_000)
+
+    assert navigations == []
+    assert errors == []
