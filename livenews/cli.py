@@ -112,6 +112,44 @@ def ingest(once: bool) -> None:
         click.echo(f"  {url}: {reason}", err=True)
 
 
+def _read_page(target: str) -> tuple[str, str]:
+    """Return (html, url) of a web address or an HTML file."""
+    import asyncio
+
+    from livenews.core.urlnorm import is_http_url
+
+    if is_http_url(target):
+        from livenews.pipeline import fetch_limits
+        from livenews.sources.fetcher import FetchRequest, fetch_all
+
+        found = asyncio.run(fetch_all([FetchRequest(0, target)], fetch_limits()))[0]
+        if found.error or found.status != 200:
+            raise click.ClickException(
+                f"{target}: {found.error or f'HTTP {found.status}'}"
+            )
+        charset = found.content_type.partition("charset=")[2].split(";")[0].strip()
+        try:
+            html = found.body.decode(charset or "utf-8", "replace")
+        except LookupError:
+            html = found.body.decode("utf-8", "replace")
+        return html, found.final_url or target
+    path = Path(target)
+    if not path.is_file():
+        raise click.ClickException(f"no such file or web address: {target}")
+    return path.read_bytes().decode("utf-8", "replace"), ""
+
+
+@main.command()
+@click.argument("target", metavar="URL|FILE.html")
+def extract(target: str) -> None:
+    """Print what full-text extraction makes of one page, as JSON."""
+    from livenews.articles.extract import extract_page
+
+    html, url = _read_page(target)
+    page = extract_page(html, url)
+    click.echo(json.dumps(page.as_json(), indent=2, ensure_ascii=False))
+
+
 @main.command("migrate")
 def migrate_command() -> None:
     """Create or update the database schema."""
