@@ -26,10 +26,17 @@ from livenews.articles.normalize import normalize_entry
 from livenews.core import metrics
 from livenews.core.timeutil import now
 from livenews.sources import actions as source_actions
+from livenews.sources import websub
 from livenews.sources.discovery import COMMON_PATHS, feed_candidates
 from livenews.sources.fetcher import FetchLimits, FetchRequest, FetchResult, fetch_all
 from livenews.sources.models import Source
-from livenews.sources.parsers import NotAFeed, PageNotFeed, ParsedEntry, parse_feed
+from livenews.sources.parsers import (
+    NotAFeed,
+    PageNotFeed,
+    ParsedEntry,
+    ParsedFeed,
+    parse_feed,
+)
 from livenews.stories.actions import place_article
 
 log = logging.getLogger(__name__)
@@ -125,13 +132,38 @@ def store_fetch_result(source: Source, result: FetchResult) -> int:
         return 0
     metrics.FETCHES.labels("ok").inc()
     source_actions.adopt_feed_title(source, feed.title, feed.site_url)
-    fetched_at = now()
-    entries = oldest_first(feed.entries[:cap])
-    new = sum(store_entry(source, entry, fetched_at) for entry in entries)
-    published = [e.published for e in entries if e.published]
+    if websub.should_subscribe(source, feed.hub_url):
+        problem = websub.subscribe(source, feed.hub_url, feed.self_url)
+        if problem:
+            log.warning("websub", extra={"source": source.url, "error": problem})
+    new, published = store_entries(source, feed)
     source_actions.record_fetch(source, result, new, published)
     if new:
         log.info("stored articles", extra={"source": source.url, "new": new})
+    return new
+
+
+def store_entries(source: Source, feed: ParsedFeed) -> tuple[int, list[datetime]]:
+    """Store a feed's new entries; return how many, and the publication times."""
+    cap = int(settings.LIVENEWS["MAX_ENTRIES_PER_FETCH"])
+    fetched_at = now()
+    entries = oldest_first(feed.entries[:cap])
+    new = sum(store_entry(source, entry, fetched_at) for entry in entries)
+    return new, [e.published for e in entries if e.published]
+
+
+def ingest_pushed(source: Source, body: bytes, content_type: str) -> int:
+    """Store the entries a WebSub hub pushed for ``source``; return how many are new.
+
+    Raises NotAFeed when the body is not a feed.
+    """
+    cap = int(settings.LIVENEWS["MAX_ENTRIES_PER_FETCH"])
+    feed = parse_feed(body, content_type, source.url, max_entries=cap)
+    new, _ = store_entries(source, feed)
+    if new:
+        source.last_new_item_at = now()
+        source.save(update_fields=["last_new_item_at"])
+        log.info("stored pushed articles", extra={"source": source.url, "new": new})
     return new
 
 
@@ -184,6 +216,8 @@ def run_forever(stop: threading.Event, tick: float | None = None) -> None:
     while not stop.is_set():
         try:
             ingest_once()
+            if settings.LIVENEWS["WEBSUB_CALLBACK_URL"]:
+                websub.renew_due_subscriptions()
         except Exception:
             log.exception("ingest pass failed; the next pass retries")
         stop.wait(pause)

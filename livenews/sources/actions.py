@@ -17,6 +17,7 @@ from livenews.sources import schedule
 from livenews.sources.fetcher import FetchResult
 from livenews.sources.models import Source
 from livenews.sources.opml import OpmlFeed, parse_opml
+from livenews.sources.websub import is_pushed
 
 
 class SourceError(ValueError):
@@ -88,8 +89,23 @@ def default_interval() -> int:
 
 def effective_interval(source: Source) -> int:
     """Return the seconds between polls: the editor's, else the learned, else the
-    default."""
-    return source.poll_interval or source.learned_interval or default_interval()
+    default; a source a WebSub hub pushes is polled rarely, as a safety net."""
+    seconds = source.poll_interval or source.learned_interval or default_interval()
+    if is_pushed(source, now()):
+        seconds = max(seconds, int(settings.LIVENEWS["WEBSUB_POLL_INTERVAL"]))
+    return seconds
+
+
+def _save_health(source: Source) -> None:
+    """Save what a fetch changed, leaving the WebSub fields to websub.py (a hub
+    may confirm a subscription while the fetch is being recorded)."""
+    source.save(
+        update_fields=[
+            f.name
+            for f in Source._meta.concrete_fields
+            if not f.primary_key and not f.name.startswith("websub_")
+        ]
+    )
 
 
 def lease_due_sources(
@@ -183,7 +199,7 @@ def record_fetch(
     _learn_rhythm(source, [p for p in published if p <= moment], moment)
     source.next_poll_at = schedule.next_poll_at(moment, effective_interval(source))
     source.lease_owner, source.lease_until = "", None
-    source.save()
+    _save_health(source)
 
 
 def record_failure(
@@ -217,7 +233,7 @@ def record_failure(
         max_backoff=int(conf["MAX_BACKOFF"]),
     )
     source.lease_owner, source.lease_until = "", None
-    source.save()
+    _save_health(source)
 
 
 def move_to_discovered_feed(source: Source, feed_url: str) -> bool:
@@ -239,7 +255,7 @@ def move_to_discovered_feed(source: Source, feed_url: str) -> bool:
     source.last_error = ""
     source.next_poll_at = moment
     source.lease_owner, source.lease_until = "", None
-    source.save()
+    _save_health(source)
     return True
 
 

@@ -48,6 +48,17 @@ class Source(models.Model):
     # when set by an editor, wins).
     learned_interval = models.PositiveIntegerField(null=True, blank=True)
 
+    # WebSub push: the hub the feed announces, and our subscription there.
+    websub_hub = models.URLField(max_length=2000, blank=True)
+    websub_topic = models.URLField(max_length=2000, blank=True)
+    websub_secret = models.CharField(max_length=64, blank=True)
+    websub_state = models.CharField(
+        max_length=16,
+        blank=True,
+        choices=[("pending", "pending"), ("active", "active"), ("denied", "denied")],
+    )
+    websub_lease_until = models.DateTimeField(null=True, blank=True)
+
     # Leasing: a worker owns a due source until lease_until; a dead worker's
     # lease simply expires and another worker takes the source.
     lease_owner = models.CharField(max_length=100, blank=True)

@@ -54,6 +54,8 @@ class ParsedFeed:
     title: str
     site_url: str
     entries: list[ParsedEntry] = field(default_factory=list)
+    hub_url: str = ""  # a WebSub hub announced by the feed
+    self_url: str = ""  # the feed's own URL, the WebSub topic
 
 
 def _when(struct: Any) -> datetime | None:
@@ -239,8 +241,15 @@ def parse_feed(
             f"not a feed: the content could not be read as RSS or Atom{detail}"
         )
     feed = parsed.get("feed", {})
+    links = {
+        str(link.get("rel", "")): str(link.get("href", ""))
+        for link in feed.get("links", [])
+        if link.get("rel") in ("hub", "self")
+    }
     return ParsedFeed(
         title=str(feed.get("title", "")),
         site_url=str(feed.get("link", "")),
         entries=[_entry(raw) for raw in parsed.entries],
+        hub_url=links.get("hub", ""),
+        self_url=links.get("self", ""),
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from livenews.web import liveblog_views, ops, views
+from livenews.web import liveblog_views, ops, views, websub
 
 app_name = "web"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("sources/", views.sources_page, name="sources"),
     path("liveblog/", liveblog_views.liveblogs_page, name="liveblogs"),
     path("liveblog/<int:liveblog_id>/", liveblog_views.liveblog_page, name="liveblog"),
+    path("websub/<int:source_id>/", websub.callback, name="websub"),
     path("healthz", ops.healthz, name="healthz"),
     path("metrics", ops.metrics_text, name="metrics"),
 ]

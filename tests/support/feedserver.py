@@ -55,6 +55,7 @@ class FeedServer:
         self.hits: Counter[str] = Counter()
         self.sent: Counter[str] = Counter()
         self.requests: list[Request] = []
+        self.posts: list[tuple[str, dict[str, str], bytes]] = []
         self.active = 0
         self.most_active = 0
         self._lock = threading.Lock()
@@ -107,6 +108,17 @@ class FeedServer:
                 finally:
                     with owner._lock:
                         owner.active -= 1
+
+            def do_POST(self) -> None:
+                size = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(size)
+                with owner._lock:
+                    owner.hits[self.path] += 1
+                    owner.posts.append((self.path, dict(self.headers), body))
+                route = owner.routes.get(self.path)
+                self.send_response(route.status if route else 404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
 
             def _write(self, data: bytes) -> None:
                 self.wfile.write(data)
