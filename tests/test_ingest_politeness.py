@@ -259,3 +259,20 @@ def test_permanent_redirect_updates_the_stored_url(feed_server):
     assert moved.url == new
     assert borrowed.url == feed_server.url("/temp.xml")  # a 302 is temporary
     assert moved.health == borrowed.health == "ok"
+
+
+def test_a_permanent_then_temporary_redirect_keeps_the_url(feed_server):
+    feed_server.serve("/final.xml", rss(items_every(timedelta(hours=1))))
+    feed_server.serve(
+        "/hop.xml", status=302, headers={"Location": "/final.xml"}, etag=False
+    )
+    feed_server.serve(
+        "/start.xml", status=308, headers={"Location": "/hop.xml"}, etag=False
+    )
+    source = add_source(feed_server.url("/start.xml"))
+
+    ingest_once()
+
+    source.refresh_from_db()
+    assert source.url == feed_server.url("/start.xml")
+    assert source.health == "ok"

@@ -175,7 +175,10 @@ async def _fetch_one(
     try:
         async with asyncio.timeout(limits.timeout):
             async with client.stream("GET", request.url, headers=headers) as response:
-                moved = any(r.status_code in (301, 308) for r in response.history)
+                # Only a chain of permanent redirects moves the feed for good.
+                moved = bool(response.history) and all(
+                    r.status_code in (301, 308) for r in response.history
+                )
                 common: dict[str, Any] = {
                     "source_id": request.source_id,
                     "url": request.url,
