@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 from django.db.models import Model, Q, QuerySet
 from ninja.errors import HttpError
 
+from livenews.core.timeutil import as_utc
+
 M = TypeVar("M", bound=Model)
 MAX_LIMIT = 200
 
@@ -53,8 +55,8 @@ def page(
         value, pk = decode_cursor(cursor)
         if field != "id" and isinstance(value, str):
             try:
-                value = datetime.fromisoformat(value)
-            except ValueError as exc:
+                value = as_utc(datetime.fromisoformat(value))
+            except (ValueError, OverflowError) as exc:
                 raise HttpError(400, "invalid cursor") from exc
         op = "lt" if descending else "gt"
         if field == "id":

@@ -10,11 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import http_date
 from ninja import Query, Schema
+from ninja.errors import HttpError
 
 from livenews.api import out, schemas
 from livenews.api.pagination import page
 from livenews.api.routes import router
 from livenews.articles.models import Article
+from livenews.core.timeutil import as_utc
 from livenews.events.models import Event
 from livenews.live.models import Alert, LiveBlog, LiveEntry
 from livenews.sources.models import Source
@@ -56,6 +58,17 @@ def _visible_articles() -> QuerySet[Article]:
     return Article.objects.filter(hidden=False, duplicate_of__isnull=True)
 
 
+def window(filters: ListFilters) -> tuple[datetime | None, datetime | None]:
+    """Return ``since`` and ``until`` in UTC (PostgreSQL refuses odd offsets)."""
+    try:
+        return (
+            as_utc(filters.since) if filters.since else None,
+            as_utc(filters.until) if filters.until else None,
+        )
+    except OverflowError as exc:  # e.g. 0001-01-01T00:00+05:00
+        raise HttpError(400, "time out of range") from exc
+
+
 def _stories(filters: ListFilters) -> QuerySet[Story]:
     stories = Story.objects.filter(merged_into__isnull=True, article_count__gt=0)
     if filters.topic:
@@ -64,10 +77,11 @@ def _stories(filters: ListFilters) -> QuerySet[Story]:
         stories = stories.filter(articles__source_id=filters.source)
     if filters.language:
         stories = stories.filter(articles__language__iexact=filters.language)
-    if filters.since:
-        stories = stories.filter(updated_at__gte=filters.since)
-    if filters.until:
-        stories = stories.filter(updated_at__lt=filters.until)
+    since, until = window(filters)
+    if since:
+        stories = stories.filter(updated_at__gte=since)
+    if until:
+        stories = stories.filter(updated_at__lt=until)
     return stories.distinct().prefetch_related("topics")
 
 
@@ -118,10 +132,11 @@ def list_articles(
         articles = articles.filter(story_id=filters.story)
     if filters.language:
         articles = articles.filter(language__iexact=filters.language)
-    if filters.since:
-        articles = articles.filter(published_at__gte=filters.since)
-    if filters.until:
-        articles = articles.filter(published_at__lt=filters.until)
+    since, until = window(filters)
+    if since:
+        articles = articles.filter(published_at__gte=since)
+    if until:
+        articles = articles.filter(published_at__lt=until)
     if filters.q:
         articles = articles.filter(title__icontains=filters.q[:200])
     rows, cursor = page(

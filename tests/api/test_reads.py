@@ -110,3 +110,10 @@ def test_docs_page_loads_nothing_from_other_hosts(client, db):
         assert f"/api/v1/docs/assets/{asset}" in page
         assert client.get(f"/api/v1/docs/assets/{asset}").status_code == 200
     assert client.get("/api/v1/docs/assets/../../settings.py").status_code == 404
+
+
+def test_times_at_the_edge_of_the_calendar_are_a_400_not_a_crash(client, db):
+    odd = client.get("/api/v1/articles", {"since": "0001-01-01T00:00:00+05:00"})
+    assert odd.status_code == 400
+    offset = client.get("/api/v1/stories", {"until": "0797-04-15T06:02:43+18:19"})
+    assert offset.status_code == 200
