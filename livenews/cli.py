@@ -47,13 +47,21 @@ def prepare_portal() -> None:
             )
 
 
+def background_tasks() -> list[Any]:
+    """Return the loops that run beside ingestion (each takes a stop event)."""
+    from livenews.newsroom.publishing import run_scheduler
+
+    return [run_scheduler]
+
+
 def run_server(host: str, port: int, ingest: bool) -> None:
     from livenews.edge.app import create_app
     from livenews.edge.server import build_server
 
     mode = "on" if ingest else "off"
     click.echo(f"livenews is serving on http://{host}:{port}/ (ingest {mode})")
-    build_server(create_app(ingest=ingest), host=host, port=port).run()
+    app = create_app(ingest=ingest, background=background_tasks() if ingest else ())
+    build_server(app, host=host, port=port).run()
 
 
 @click.group()
@@ -88,6 +96,8 @@ def worker() -> None:
     migrate()
     click.echo("livenews worker: polling due sources (Ctrl-C stops)")
     stop = threading.Event()
+    for task in background_tasks():
+        threading.Thread(target=task, args=(stop,), daemon=True).start()
     try:
         pipeline.run_forever(stop)
     except KeyboardInterrupt:

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from livenews.articles.models import Article
-from livenews.articles.normalize import NormalizedArticle
+from django.db import transaction
+
+from livenews.articles.models import Article, ArticleRevision
+from livenews.articles.normalize import NormalizedArticle, digest
+from livenews.core.html import html_to_text, plain_line, sanitize_html
+from livenews.core.timeutil import now
+from livenews.events.outbox import emit
+from livenews.events.types import ArticleCorrected
 from livenews.sources.models import Source
 
 
@@ -35,3 +41,49 @@ def create_article(
         content_hash=item.content_hash,
         is_sample=source.is_sample,
     )
+
+
+class ArticleError(ValueError):
+    """The change is refused; the message says why."""
+
+
+def correct_article(
+    article: Article, title: str, body_html: str, note: str, editor: str = ""
+) -> Article:
+    """Replace a published article's text, keeping the old version and a public note."""
+    note = plain_line(note)[:1000]
+    if not note:
+        raise ArticleError("a correction needs a public note saying what changed")
+    title = plain_line(title)[:1000]
+    if not title:
+        raise ArticleError("the article needs a title")
+    body = sanitize_html(body_html)
+    text = html_to_text(body)
+    with transaction.atomic():
+        ArticleRevision.objects.create(
+            article=article,
+            title=article.title,
+            summary=article.summary,
+            body_html=article.body_html,
+            body_text=article.body_text,
+            note=note,
+            editor=editor[:150],
+        )
+        article.title = title
+        article.body_html = body
+        article.body_text = text
+        article.summary = text[:1000]
+        article.content_hash = digest(title + "\n" + text)
+        article.updated_at = now()
+        article.save()
+        emit(
+            ArticleCorrected(
+                article_id=article.pk,
+                title=article.title,
+                url=article.get_absolute_url(),
+                story_id=article.story_id,
+                note=note,
+                corrected_at=article.updated_at.isoformat(),
+            )
+        )
+    return article

@@ -29,6 +29,8 @@ class Article(models.Model):
     fetched_at = models.DateTimeField(default=now)
     stored_at = models.DateTimeField(default=now)
     content_hash = models.CharField(max_length=64, db_index=True)
+    # Moved by corrections: feeds and structured data carry it as the update.
+    updated_at = models.DateTimeField(null=True, blank=True)
     is_sample = models.BooleanField(default=False)
     hidden = models.BooleanField(default=False)
     story = models.ForeignKey(
@@ -55,3 +57,25 @@ class Article(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("web:article", args=[self.pk])
+
+
+class ArticleRevision(models.Model):
+    """An earlier version of an article, kept when it was corrected."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="revisions"
+    )
+    title = models.CharField(max_length=1000)
+    summary = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    body_text = models.TextField(blank=True)
+    # When this version was replaced, why (the public correction note) and by whom.
+    replaced_at = models.DateTimeField(default=now)
+    note = models.CharField(max_length=1000)
+    editor = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["replaced_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.article_id} before {self.replaced_at:%Y-%m-%d %H:%M}"

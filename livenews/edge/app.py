@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 from a2wsgi import WSGIMiddleware
@@ -44,8 +44,16 @@ def invalidate(cache: PageCache, event: WireEvent) -> None:
     cache.invalidate(event.channels)
 
 
-def create_app(*, ingest: bool = False) -> Starlette:
-    """Return the ASGI app; with ``ingest`` it also polls sources in a thread."""
+def create_app(
+    *,
+    ingest: bool = False,
+    background: Sequence[Callable[[threading.Event], None]] = (),
+) -> Starlette:
+    """Return the ASGI app.
+
+    With ``ingest`` it also polls sources in a thread; each ``background`` task
+    runs in a thread of its own until the app stops (it gets the stop event).
+    """
     conf = settings.LIVENEWS
     try:
         check_bus_url(str(conf["BUS_URL"]))
@@ -91,23 +99,23 @@ def create_app(*, ingest: bool = False) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await hub.start()
         stop = threading.Event()
-        worker = None
-        if ingest:
-            worker = threading.Thread(
-                target=pipeline.run_forever,
-                args=(stop,),
-                name="livenews-ingest",
-                daemon=True,
+        tasks = [pipeline.run_forever, *background] if ingest else list(background)
+        threads = [
+            threading.Thread(
+                target=task, args=(stop,), name=f"livenews-{task.__name__}", daemon=True
             )
-            worker.start()
+            for task in tasks
+        ]
+        for thread in threads:
+            thread.start()
         log.info("edge started", extra={"ingest": ingest})
         try:
             yield
         finally:
             stop.set()
             await hub.stop()
-            if worker:
-                worker.join(timeout=5)
+            for thread in threads:
+                thread.join(timeout=5)
 
     app = Starlette(
         routes=[

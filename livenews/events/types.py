@@ -202,3 +202,26 @@ EVENT_TYPES.update(
         )
     }
 )
+
+
+@dataclass(frozen=True)
+class ArticleCorrected(DomainEvent):
+    """A published article was corrected, with a public note.
+
+    Fields: article_id, title, url, story_id (or null), note, corrected_at.
+    """
+
+    type: ClassVar[str] = "article.corrected"
+    article_id: int
+    title: str
+    url: str
+    story_id: int | None
+    note: str
+    corrected_at: str
+
+    def channels(self) -> list[str]:
+        extra = [f"story:{self.story_id}"] if self.story_id else []
+        return ["front", f"article:{self.article_id}", *extra]
+
+
+EVENT_TYPES[ArticleCorrected.type] = ArticleCorrected

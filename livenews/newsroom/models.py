@@ -26,3 +26,39 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+
+class Draft(models.Model):
+    """An article written in the newsroom: drafted, scheduled, then published.
+
+    Publishing sends it through the same pipeline as ingested articles (story,
+    duplicates, topics, events); ``article`` is what that stored.
+    """
+
+    STATUSES = [
+        ("draft", "Draft"),
+        ("scheduled", "Scheduled"),
+        ("published", "Published"),
+    ]
+    title = models.CharField(max_length=500)
+    body_source = models.TextField(help_text="Markdown.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    status = models.CharField(max_length=10, choices=STATUSES, default="draft")
+    publish_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    article = models.OneToOneField(
+        "articles.Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="draft",
+    )
+    created_at = models.DateTimeField(default=now)
+    updated_at = models.DateTimeField(default=now)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title

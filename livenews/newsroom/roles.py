@@ -15,7 +15,9 @@ NEEDS_TWO_FACTOR = frozenset({"admin", "editor"})
 
 # What each role may do; the views check these names.
 PERMISSIONS: dict[str, frozenset[str]] = {
-    "reporter": frozenset({"post_entry", "edit_own_entry", "delete_own_entry"}),
+    "reporter": frozenset(
+        {"post_entry", "edit_own_entry", "delete_own_entry", "draft_article"}
+    ),
     "editor": frozenset(
         {
             "post_entry",
@@ -29,6 +31,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "create_alert",
             "retract_alert",
             "read_audit",
+            "draft_article",
+            "publish_article",
+            "correct_article",
         }
     ),
 }

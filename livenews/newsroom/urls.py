@@ -1,6 +1,6 @@
 from django.urls import path
 
-from livenews.newsroom import auth_views, views
+from livenews.newsroom import article_views, auth_views, views
 
 app_name = "newsroom"
 
@@ -19,4 +19,8 @@ urlpatterns = [
     path("alerts/create/", views.create_alert, name="create_alert"),
     path("alert/<int:alert_id>/retract/", views.retract_alert, name="retract_alert"),
     path("audit/", views.audit_log, name="audit"),
+    path("articles/", article_views.article_list, name="articles"),
+    path("articles/new/", article_views.new_article, name="new_article"),
+    path("articles/<int:draft_id>/", article_views.edit_article, name="article"),
+    path("articles/<int:draft_id>/correct/", article_views.correct, name="correct"),
 ]

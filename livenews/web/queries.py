@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from livenews.articles.models import Article
+from livenews.articles.textdiff import word_diff
 from livenews.core.timeutil import now
 from livenews.sources.models import Source
 from livenews.stories import ranking
@@ -79,3 +80,19 @@ def get_source_summary() -> dict[str, int]:
     for source in sources:
         summary[source.health] += 1
     return summary
+
+
+def list_corrections(article: Article) -> list[dict[str, object]]:
+    """Return the article's corrections, oldest first, each with its note and the
+    word-level change it made (from that version to the next)."""
+    revisions = list(article.revisions.all())
+    texts = [r.title + "\n\n" + r.body_text for r in revisions]
+    texts.append(article.title + "\n\n" + article.body_text)
+    return [
+        {
+            "at": revision.replaced_at,
+            "note": revision.note,
+            "diff": word_diff(texts[n], texts[n + 1]),
+        }
+        for n, revision in enumerate(revisions)
+    ]

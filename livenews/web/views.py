@@ -52,7 +52,8 @@ def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
     keys = [f"article:{article.pk}"]
     if article.story_id:
         keys.append(f"story:{article.story_id}")
-    return cache_with(render(request, "web/article.html", {"article": article}), *keys)
+    context = {"article": article, "corrections": queries.list_corrections(article)}
+    return cache_with(render(request, "web/article.html", context), *keys)
 
 
 def sources_page(request: HttpRequest) -> HttpResponse:

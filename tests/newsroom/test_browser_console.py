@@ -48,3 +48,33 @@ def test_editor_console_changes_reach_an_open_public_page(browser, edge_server):
 
     assert navigations == []
     assert errors == []
+
+
+def test_a_correction_shows_its_note_and_diff_to_readers(browser, edge_server):
+    from livenews.articles.models import Article
+
+    editor = make_user("eve", "editor")
+    desk = browser.new_context().new_page()
+    desk.goto(edge_server.url("/newsroom/articles/new/"))
+    desk.fill("#id_username", "eve")
+    desk.fill("#id_password", PASSWORD)
+    desk.click("#main button[type=submit]")
+    desk.fill("#id_token", current_code(editor))
+    desk.click("#main button[type=submit]")
+    desk.fill("#id_title", "Ossel falls 40 cm")
+    desk.fill("#id_body", "The river Ossel fell 40 cm overnight.")
+    desk.click("#main button[type=submit]")
+    desk.click("text=Publish now")
+    desk.fill("#id_body", "The river Ossel fell 60 cm overnight.")
+    desk.fill("#id_note", "An earlier version gave the fall as 40 cm.")
+    desk.click("text=Publish correction")
+    desk.wait_for_selector("text=Reader's view")
+
+    article = Article.objects.get()
+    reader = browser.new_context().new_page()
+    reader.goto(edge_server.url(article.get_absolute_url()))
+    note = reader.locator(".correction-note")
+    assert "An earlier version gave the fall as 40 cm." in note.inner_text()
+    reader.click("#revisions summary")
+    assert reader.locator("#revisions del").first.inner_text() == "40"
+    assert reader.locator("#revisions ins").first.inner_text() == "60"
