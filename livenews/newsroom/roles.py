@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
             "draft_article",
             "publish_article",
             "correct_article",
+            "curate",
         }
     ),
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from livenews.newsroom import article_views, auth_views, views
+from livenews.newsroom import article_views, auth_views, curation_views, views
 
 app_name = "newsroom"
 
@@ -23,4 +23,19 @@ urlpatterns = [
     path("articles/new/", article_views.new_article, name="new_article"),
     path("articles/<int:draft_id>/", article_views.edit_article, name="article"),
     path("articles/<int:draft_id>/correct/", article_views.correct, name="correct"),
+    path("stories/", curation_views.stories, name="stories"),
+    path("story/<int:story_id>/", curation_views.story, name="story"),
+    path(
+        "story/<int:story_id>/headline/", curation_views.set_headline, name="headline"
+    ),
+    path("story/<int:story_id>/pin/", curation_views.set_pinned, name="pin_story"),
+    path("story/<int:story_id>/merge/", curation_views.merge, name="merge"),
+    path("story/<int:story_id>/split/", curation_views.split, name="split"),
+    path("article/<int:article_id>/hide/", curation_views.hide_article, name="hide"),
+    path("sources/", curation_views.sources, name="sources"),
+    path("sources/add/", curation_views.add, name="add_source"),
+    path("source/<int:source_id>/pause/", curation_views.pause, name="pause_source"),
+    path(
+        "source/<int:source_id>/hide/", curation_views.hide_source, name="hide_source"
+    ),
 ]

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count
 
 from livenews.articles import dedupe
@@ -150,12 +151,9 @@ def _pick_headline(
 def _refresh(story: Story) -> None:
     """Recount a story and update its pace and status."""
     at = now()
-    counts = Article.objects.filter(story=story).aggregate(
-        sources=Count("source", distinct=True)
-    )
-    story.article_count = Article.objects.filter(
-        story=story, duplicate_of__isnull=True
-    ).count()
+    visible = Article.objects.filter(story=story, hidden=False)
+    counts = visible.aggregate(sources=Count("source", distinct=True))
+    story.article_count = visible.filter(duplicate_of__isnull=True).count()
     story.source_count = counts["sources"]
     recent = Article.objects.filter(
         story=story, stored_at__gte=at - lifecycle.VELOCITY_WINDOW
@@ -294,3 +292,15 @@ def _emit_article(article: Article, story: Story) -> None:
             published_at=article.published_at.isoformat(),
         )
     )
+
+
+def set_article_hidden(article: Article, hidden: bool) -> Article:
+    """Hide an article from every page (or show it again); its story is updated."""
+    with transaction.atomic():
+        article.hidden = hidden
+        article.save(update_fields=["hidden"])
+        if article.story_id:
+            story = Story.objects.select_for_update().get(pk=article.story_id)
+            _refresh(story)
+            _emit_story(story, created=False)
+    return article

@@ -20,7 +20,9 @@ def list_front_stories(limit: int = 30, pool: int = 300) -> list[Story]:
     """
     at = now()
     candidates = Story.objects.filter(
-        status__in=["developing", "steady"], merged_into__isnull=True
+        status__in=["developing", "steady"],
+        merged_into__isnull=True,
+        article_count__gt=0,
     ).order_by("-pinned", "-updated_at", "-id")[:pool]
     ranked = sorted(
         candidates,

@@ -1,0 +1,108 @@
+"""Curation and the sources desk, per role; decisions survive the algorithm."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from django.db import transaction
+
+from livenews.articles.actions import create_article
+from livenews.articles.models import Article
+from livenews.articles.normalize import normalize_entry
+from livenews.sources.models import Source
+from livenews.sources.parsers import ParsedEntry
+from livenews.stories.actions import place_article
+from livenews.stories.models import Story
+
+pytestmark = pytest.mark.django_db
+
+
+def store(source: Source, guid: str, title: str) -> Article:
+    entry = ParsedEntry(
+        guid=guid,
+        url=f"https://example.org/{guid}",
+        title=title,
+        summary_html=f"<p>{title}.</p>",
+        published=datetime(2026, 5, 1, 8, 0, tzinfo=UTC),
+    )
+    moment = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
+    with transaction.atomic():
+        article = create_article(source, normalize_entry(entry, moment), moment)
+        place_article(article)
+    return article
+
+
+@pytest.fixture
+def two_stories():
+    source = Source.objects.create(url="https://a.example.org/feed", name="Alpha")
+    one = store(source, "a1", "Dockworkers strike halts cranes at Saltmere port")
+    two = store(source, "b1", "Wrenwing probe lands on asteroid Tamberlin")
+    return one, two
+
+
+def test_reporters_may_not_curate(signed_in, two_stories):
+    reporter, _ = signed_in("reporter")
+    story_id = two_stories[0].story_id
+    assert reporter.get("/newsroom/stories/").status_code == 403
+    assert (
+        reporter.post(f"/newsroom/story/{story_id}/pin/", {"pinned": "1"}).status_code
+        == 403
+    )
+    assert reporter.get("/newsroom/sources/").status_code == 403
+
+
+def test_an_editor_sets_headline_pins_merges_and_splits(signed_in, two_stories):
+    editor, _ = signed_in("editor")
+    one, two = two_stories
+    editor.post(
+        f"/newsroom/story/{one.story_id}/headline/", {"headline": "Port strike"}
+    )
+    editor.post(f"/newsroom/story/{one.story_id}/pin/", {"pinned": "1"})
+    keep = Story.objects.get(pk=one.story_id)
+    assert keep.display_headline == "Port strike" and keep.pinned
+
+    editor.post(f"/newsroom/story/{two.story_id}/merge/", {"into": str(keep.pk)})
+    two.refresh_from_db()
+    assert two.story_id == keep.pk
+
+    source = one.source
+    later = store(
+        source, "a2", "Dockworkers strike at Saltmere port enters a second day"
+    )
+    keep.refresh_from_db()
+    assert keep.display_headline == "Port strike"  # the algorithm keeps off it
+    assert later.story_id == keep.pk
+
+    editor.post(f"/newsroom/story/{keep.pk}/split/", {"article": [str(two.pk)]})
+    two.refresh_from_db()
+    assert two.story_id != keep.pk
+
+
+def test_hiding_an_article_takes_it_off_the_pages(signed_in, client, two_stories):
+    editor, _ = signed_in("editor")
+    one, _ = two_stories
+    editor.post(f"/newsroom/article/{one.pk}/hide/", {"hidden": "1"})
+    assert client.get(f"/article/{one.pk}/").status_code == 404
+    assert one.title not in client.get("/").content.decode()
+
+
+def test_the_sources_desk_adds_pauses_and_hides(signed_in, two_stories):
+    admin, _ = signed_in("admin")
+    assert admin.post("/newsroom/sources/add/", {"url": "not a url"}).status_code == 302
+    assert not Source.objects.filter(url="not a url").exists()
+    admin.post(
+        "/newsroom/sources/add/",
+        {"url": "https://news.example.net/", "section": "world"},
+    )
+    added = Source.objects.get(url="https://news.example.net/")
+    assert added.section == "world"
+    admin.post(f"/newsroom/source/{added.pk}/pause/", {"paused": "1"})
+    added.refresh_from_db()
+    assert added.paused
+    page = admin.get("/newsroom/sources/").content.decode()
+    assert "news.example.net" in page
+
+    alpha = Source.objects.get(name="Alpha")
+    admin.post(f"/newsroom/source/{alpha.pk}/hide/")
+    assert not Article.objects.filter(source=alpha, hidden=False).exists()
