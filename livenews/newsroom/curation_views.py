@@ -113,7 +113,7 @@ def add(request: HttpRequest) -> HttpResponse:
         audit.record(request, "source.add", source, source.url)
         messages.success(
             request,
-            f"Added {source.url}; a web page is checked for its feed when first fetched.",
+            f"Added {source.url}; a page is checked for its feed on the first fetch.",
         )
     return redirect("newsroom:sources")
 
