@@ -144,7 +144,10 @@ def test_an_event_invalidates_its_pages_on_two_web_processes(web_processes):
 
     for base in web_processes:
         deadline = time.monotonic() + 10
-        while f'id="entry-{entry.pk}"' not in httpx.get(base + f"/liveblog/{blog.pk}/").text:
+        while (
+            f'id="entry-{entry.pk}"'
+            not in httpx.get(base + f"/liveblog/{blog.pk}/").text
+        ):
             assert time.monotonic() < deadline, base
             time.sleep(0.05)
         assert httpx.get(base + f"/liveblog/{other.pk}/").headers["x-cache"] == "HIT"
