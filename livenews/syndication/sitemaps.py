@@ -117,7 +117,7 @@ def list_news_articles(moment: datetime) -> list[Article]:
     return list(
         _visible_articles()
         .filter(published_at__gt=moment - NEWS_WINDOW, published_at__lte=moment)
-        .select_related("source")
+        .only("id", "title", "language", "published_at")
         .order_by("-published_at", "-id")[:NEWS_MAX_URLS]
     )
 

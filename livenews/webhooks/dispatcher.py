@@ -32,7 +32,7 @@ from typing import Any
 
 import httpx
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Q
 
 from livenews.core.timeutil import now
@@ -268,7 +268,7 @@ def run_webhook_dispatcher(stop_event: threading.Event) -> None:
             wake.clear()
     finally:
         bus.unsubscribe(wake.set)
-        close_old_connections()
+        connection.close()  # this thread's own connection
 
 
 __all__: list[Any] = ["dispatch_webhooks_once", "run_webhook_dispatcher"]
