@@ -4,7 +4,6 @@ stalled flag and the health figures."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -58,21 +57,6 @@ def test_requests_to_one_host_never_exceed_its_limit(feed_server, monkeypatch, l
 
     assert sum(feed_server.hits.values()) == 6
     assert feed_server.most_active == limit  # reached, never passed
-
-
-def test_requests_to_one_host_keep_the_minimum_gap(feed_server, monkeypatch):
-    monkeypatch.setitem(settings.LIVENEWS, "HOST_MIN_GAP", 0.3)
-    for n in range(4):
-        add_source(
-            feed_server.serve(f"/f{n}.xml", rss(items_every(timedelta(hours=1))))
-        )
-
-    ingest_once()
-
-    starts = sorted(r.started for r in feed_server.requests)
-    assert len(starts) == 4
-    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
-    assert min(gaps) >= 0.29  # a lower bound the gate guarantees, not a speed
 
 
 @pytest.mark.parametrize("status", [429, 503])
@@ -276,3 +260,25 @@ def test_a_permanent_then_temporary_redirect_keeps_the_url(feed_server):
     source.refresh_from_db()
     assert source.url == feed_server.url("/start.xml")
     assert source.health == "ok"
+
+
+def test_last_modified_is_sent_back_and_a_304_changes_nothing(feed_server):
+    stamp = "Fri, 27 Nov 2026 09:30:00 GMT"
+    url = feed_server.serve(
+        "/dated.xml",
+        rss(items_every(timedelta(hours=1))),
+        etag=False,
+        last_modified=stamp,
+    )
+    source = add_source(url)
+    ingest_once()
+    Source.objects.filter(pk=source.pk).update(next_poll_at=None)
+
+    report = ingest_once()
+
+    assert report.new_articles == 0
+    assert feed_server.requests[-1].headers["If-Modified-Since"] == stamp
+    assert "If-None-Match" not in feed_server.requests[-1].headers
+    source.refresh_from_db()
+    assert source.last_status == 304
+    assert source.last_modified == stamp

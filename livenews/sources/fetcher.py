@@ -149,17 +149,23 @@ class HostGate:
         self.concurrency = max(1, concurrency)
         self.min_gap = max(0.0, min_gap)
         self._slots: dict[str, asyncio.Semaphore] = {}
-        self._next_start: dict[str, float] = {}
+        self._turns: dict[str, asyncio.Lock] = {}
+        self._last_start: dict[str, float] = {}
 
     @asynccontextmanager
     async def slot(self, url: str) -> AsyncIterator[None]:
         host = httpx.URL(url).netloc.decode("ascii", "replace").lower()
         semaphore = self._slots.setdefault(host, asyncio.Semaphore(self.concurrency))
         async with semaphore:
-            loop = asyncio.get_running_loop()
-            start = max(loop.time(), self._next_start.get(host, 0.0))
-            self._next_start[host] = start + self.min_gap
-            await asyncio.sleep(start - loop.time())
+            if self.min_gap:
+                # One waiter at a time, timed from the previous real start, so
+                # a late wake-up never lets the next request start early.
+                async with self._turns.setdefault(host, asyncio.Lock()):
+                    loop = asyncio.get_running_loop()
+                    previous = self._last_start.get(host)
+                    if previous is not None:
+                        await asyncio.sleep(previous + self.min_gap - loop.time())
+                    self._last_start[host] = loop.time()
             yield
 
 

@@ -28,6 +28,7 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     etag: bool = True
     delay: float = 0.0
+    last_modified: str = ""  # sent, and compared with If-Modified-Since
     # A generator of body chunks, sent as they come (with ``length`` as the
     # Content-Length when given, else until the generator ends).
     stream: Callable[[], Iterable[bytes]] | None = None
@@ -136,6 +137,12 @@ class FeedServer:
                 if route.delay:
                     time.sleep(route.delay)
                 etag = '"' + hashlib.sha256(route.body).hexdigest()[:16] + '"'
+                since = self.headers.get("If-Modified-Since")
+                if route.last_modified and since == route.last_modified:
+                    self.send_response(304)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 if route.etag and self.headers.get("If-None-Match") == etag:
                     self.send_response(304)
                     self.send_header("ETag", etag)
@@ -153,6 +160,8 @@ class FeedServer:
                     self.close_connection = True
                 if route.etag and route.stream is None:
                     self.send_header("ETag", etag)
+                if route.last_modified:
+                    self.send_header("Last-Modified", route.last_modified)
                 for name, value in route.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
