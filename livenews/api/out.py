@@ -42,6 +42,7 @@ def article_out(article: Article) -> dict[str, Any]:
         "language": article.language,
         "lead_image_url": article.lead_image_url,
         "published_at": article.published_at,
+        "updated_at": article.updated_at,
         "source_id": article.source_id,
         "source_name": article.source.name,
         "story_id": article.story_id,

@@ -43,6 +43,7 @@ class ListFilters(PageParams):
     language: str | None = None
     topic: str | None = None  # a topic slug
     source: int | None = None
+    section: str | None = None  # a source section ("world"…)
     since: datetime | None = None
     until: datetime | None = None
 
@@ -75,6 +76,8 @@ def _stories(filters: ListFilters) -> QuerySet[Story]:
         stories = stories.filter(topics__slug=filters.topic)
     if filters.source is not None:
         stories = stories.filter(articles__source_id=filters.source)
+    if filters.section:
+        stories = stories.filter(articles__source__section=filters.section.lower())
     if filters.language:
         stories = stories.filter(articles__language__iexact=filters.language)
     since, until = window(filters)
@@ -130,6 +133,8 @@ def list_articles(
         articles = articles.filter(source_id=filters.source)
     if filters.story is not None:
         articles = articles.filter(story_id=filters.story)
+    if filters.section:
+        articles = articles.filter(source__section=filters.section.lower())
     if filters.language:
         articles = articles.filter(language__iexact=filters.language)
     since, until = window(filters)

@@ -40,6 +40,7 @@ class ArticleOut(Schema):
     language: str
     lead_image_url: str
     published_at: datetime
+    updated_at: datetime | None  # moved by corrections
     source_id: int
     source_name: str
     story_id: int | None

@@ -101,9 +101,8 @@ def _article_item(article: Article) -> FeedItem:
         content_html=article.body_html,
         summary=article.summary,
         published=article.published_at,
-        # No corrections exist yet: when articles get revisions, their time
-        # goes here so readers' "updated" moves with them.
-        updated=article.published_at,
+        # A correction moves it, so feed readers show the article again.
+        updated=max(article.updated_at or article.published_at, article.published_at),
         authors=authors,
         categories=[section] if section else [],
         image=article.lead_image_url,
@@ -202,6 +201,19 @@ def topic_channel(topic: Topic) -> FeedChannel:
         link=topic.get_absolute_url(),
         description=f"Stories about {topic.name}",
         items=[_story_item(story) for story in stories],
+        cache_keys=("front",),
+    )
+
+
+def section_channel(section: str) -> FeedChannel:
+    """Articles from the sources of one section (``Source.section``), newest first."""
+    articles = _articles().filter(source__section=section)[: feed_size()]
+    return FeedChannel(
+        slug=f"section/{section}",
+        title=f"{site_name()}: {section}",
+        link=reverse("web:front"),
+        description=f"The latest in {section}",
+        items=[_article_item(article) for article in articles],
         cache_keys=("front",),
     )
 

@@ -56,6 +56,11 @@ def _w3c(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
+def last_change(article: Article) -> datetime:
+    """Return when the article last changed: its correction, else publication."""
+    return max(article.updated_at or article.published_at, article.published_at)
+
+
 def news_language(code: str) -> str:
     """Return the ISO 639 code Google News wants (``zh-cn``/``zh-tw`` kept whole)."""
     code = (code or str(settings.LIVENEWS["SITE_LANGUAGE"])).strip().lower()
@@ -100,7 +105,7 @@ def day_sitemap(request: HttpRequest, year: int, month: int, day: int) -> HttpRe
         _visible_articles()
         .filter(published_at__gte=start, published_at__lt=start + timedelta(days=1))
         .order_by("published_at", "id")
-        .only("id", "published_at")[:DAY_MAX_URLS]
+        .only("id", "published_at", "updated_at")[:DAY_MAX_URLS]
     )
     if not articles:
         raise Http404("no articles that day")
@@ -108,8 +113,8 @@ def day_sitemap(request: HttpRequest, year: int, month: int, day: int) -> HttpRe
     for article in articles:
         url = ET.SubElement(root, f"{{{SITEMAP_NS}}}url")
         _sub(url, "loc", request.build_absolute_uri(article.get_absolute_url()))
-        _sub(url, "lastmod", _w3c(article.published_at))
-    return _xml_response(request, root, max(a.published_at for a in articles))
+        _sub(url, "lastmod", _w3c(last_change(article)))
+    return _xml_response(request, root, max(last_change(a) for a in articles))
 
 
 def list_news_articles(moment: datetime) -> list[Article]:

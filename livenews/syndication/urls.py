@@ -26,6 +26,11 @@ urlpatterns = [
         name="liveblog",
     ),
     path("feeds/topic/<slug:slug>.<feedformat:fmt>", views.topic_feed, name="topic"),
+    path(
+        "feeds/section/<slug:section>.<feedformat:fmt>",
+        views.section_feed,
+        name="section",
+    ),
     path("feeds/search.<feedformat:fmt>", views.search_feed, name="search"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap_index"),
     path("sitemaps/news.xml", sitemaps.news_sitemap, name="news_sitemap"),

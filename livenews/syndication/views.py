@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 
 from livenews.live.models import LiveBlog
+from livenews.sources.models import Source
 from livenews.stories.models import Story, Topic
 from livenews.syndication import channels
 from livenews.syndication.conditional import finish
@@ -64,6 +65,12 @@ def liveblog_feed(request: HttpRequest, liveblog_id: int, fmt: str) -> HttpRespo
 def topic_feed(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     topic = get_object_or_404(Topic, slug=slug)
     return render_channel(request, channels.topic_channel(topic), fmt)
+
+
+def section_feed(request: HttpRequest, section: str, fmt: str) -> HttpResponse:
+    if not Source.objects.filter(section=section).exists():
+        raise Http404("no such section")
+    return render_channel(request, channels.section_channel(section), fmt)
 
 
 def search_feed(request: HttpRequest, fmt: str) -> HttpResponse:

@@ -117,3 +117,15 @@ def test_times_at_the_edge_of_the_calendar_are_a_400_not_a_crash(client, db):
     assert odd.status_code == 400
     offset = client.get("/api/v1/stories", {"until": "0797-04-15T06:02:43+18:19"})
     assert offset.status_code == 200
+
+
+def test_section_filter_and_corrections_in_articles(client, newsroom):
+    from livenews.articles.actions import correct_article
+
+    assert client.get("/api/v1/articles", {"section": "sport"}).json()["items"] == []
+    world = client.get("/api/v1/stories", {"section": "World"}).json()["items"]
+    assert {s["id"] for s in world} == {newsroom.story.pk, newsroom.other_story.pk}
+    article = newsroom.articles[0]
+    assert client.get(f"/api/v1/articles/{article.pk}").json()["updated_at"] is None
+    correct_article(article, "New title", "<p>x</p>", "Title fixed")
+    assert client.get(f"/api/v1/articles/{article.pk}").json()["updated_at"]

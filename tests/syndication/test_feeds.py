@@ -224,3 +224,43 @@ def test_unknown_objects_are_404(client, db):
     assert client.get("/feeds/story/999.rss").status_code == 404
     assert client.get("/feeds/topic/nobody.json").status_code == 404
     assert client.get("/feeds/front.xml").status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom", "json"])
+def test_a_correction_moves_the_articles_updated_date(client, newsroom, fmt):
+    from livenews.articles.actions import correct_article
+
+    article = newsroom.articles[1]
+    url = f"/feeds/story/{newsroom.story.pk}.{fmt}"
+    before = client.get(url)
+
+    corrected = correct_article(
+        article, "Dockers strike spreads to port 2 (corrected)", "<p>Fixed.</p>", "Port"
+    )
+
+    after = client.get(url, headers={"If-None-Match": before["ETag"]})
+    assert after.status_code == 200
+    if fmt == "json":
+        item = next(
+            i for i in after.json()["items"] if i["id"].endswith(f":{article.pk}")
+        )
+        assert item["date_modified"] == corrected.updated_at.isoformat()
+        assert item["date_published"] == article.published_at.isoformat()
+        return
+    entry = next(
+        e
+        for e in feedparser.parse(after.content).entries
+        if e.id.endswith(f"article:{article.pk}")
+    )
+    assert entry.title.endswith("(corrected)")
+    if fmt == "atom":  # RSS 2.0 has no per-item updated date
+        assert entry.updated_parsed[:6] == corrected.updated_at.timetuple()[:6]
+        assert entry.published_parsed[:6] == article.published_at.timetuple()[:6]
+
+
+def test_section_feed_lists_that_sections_articles(client, newsroom):
+    feed = client.get("/feeds/section/world.json").json()
+    assert [i["id"].rsplit(":", 1)[1] for i in feed["items"]] == [
+        str(a.pk) for a in [*newsroom.articles, newsroom.old_article]
+    ]
+    assert client.get("/feeds/section/sport.rss").status_code == 404
