@@ -118,3 +118,19 @@ def test_token_bucket_refills_with_time():
     assert [buckets.take("k", 60, moment=0.0) for _ in range(60)] == [0.0] * 60
     assert buckets.take("k", 60, moment=0.0) == pytest.approx(1.0)
     assert buckets.take("k", 60, moment=1.0) == 0.0
+
+
+def test_token_writes_need_no_csrf_token(db, issue):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    answer = strict.post(
+        "/api/v1/alerts",
+        {
+            "headline": "Port closed",
+            "expires_at": (now() + timedelta(hours=1)).isoformat(),
+        },
+        content_type="application/json",
+        headers=bearer(issue("alerts")),
+    )
+    assert answer.status_code == 201
