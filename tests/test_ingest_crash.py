@@ -50,6 +50,12 @@ def start_worker(env: dict[str, str]) -> subprocess.Popen[str]:
     )
 
 
+def wait_for_more_articles(count: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while Article.objects.count() <= count and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def test_sigkill_at_random_moments_loses_and_doubles_nothing(cli, feed_server):
     for f in range(FEEDS):
         Source.objects.create(url=feed_server.serve(f"/crash{f}.xml", feed(f)))
@@ -65,11 +71,18 @@ def test_sigkill_at_random_moments_loses_and_doubles_nothing(cli, feed_server):
     seed = rng.randrange(1 << 30)
     rng.seed(seed)
     progress = []
-    for _ in range(KILLS):
+    for kill in range(KILLS):
+        stored = Article.objects.count()
         worker = start_worker(env)
         assert worker.stdout is not None
         worker.stdout.readline()  # the banner: it is about to poll
-        time.sleep(rng.uniform(0.1, 0.9))
+        if kill % 4:
+            # Most kills land while it stores (whatever the machine's load):
+            # once its first new article is committed, within ~30 more.
+            wait_for_more_articles(stored, timeout=30)
+            time.sleep(rng.uniform(0.0, 0.15))
+        else:
+            time.sleep(rng.uniform(0.0, 0.5))  # anywhere: starting, fetching…
         worker.send_signal(signal.SIGKILL)
         worker.wait()
         progress.append(Article.objects.count())
