@@ -203,6 +203,8 @@ LIVENEWS: dict[str, Any] = {
     "CDN_MAX_AGE": env_int("LIVENEWS_CDN_MAX_AGE", 10),
     # Feeds, sitemaps, API and webhooks (issue 7).
     "SITE_LANGUAGE": os.environ.get("LIVENEWS_SITE_LANGUAGE", "en"),
+    "SITE_URL": os.environ.get("LIVENEWS_SITE_URL", ""),
+    "WEBSUB_HUB": os.environ.get("LIVENEWS_WEBSUB_HUB", ""),
     "FEED_ITEMS": env_int("LIVENEWS_FEED_ITEMS", 50),
     "FEED_MAX_AGE": env_int("LIVENEWS_FEED_MAX_AGE", 60),
     "API_MAX_AGE": env_int("LIVENEWS_API_MAX_AGE", 5),

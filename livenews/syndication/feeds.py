@@ -17,6 +17,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpRequest
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 
+from livenews.syndication import websub
 from livenews.syndication.channels import FeedChannel, FeedItem, site_name, tag_uri
 
 # The date an empty feed reports: any fixed value keeps its ETag stable.
@@ -35,8 +36,17 @@ class _FixedDateMixin:
 
 
 class RssFeedWithContent(_FixedDateMixin, Rss201rev2Feed):
+    feed: dict[str, Any]
+
     def rss_attributes(self) -> dict[str, str]:
         return {**super().rss_attributes(), "xmlns:content": CONTENT_NS}
+
+    def add_root_elements(self, handler: Any) -> None:
+        super().add_root_elements(handler)
+        if self.feed.get("hub"):
+            handler.addQuickElement(
+                "atom:link", None, {"rel": "hub", "href": self.feed["hub"]}
+            )
 
     def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
         super().add_item_elements(handler, item)
@@ -45,6 +55,15 @@ class RssFeedWithContent(_FixedDateMixin, Rss201rev2Feed):
 
 
 class AtomFeedWithContent(_FixedDateMixin, Atom1Feed):
+    feed: dict[str, Any]
+
+    def add_root_elements(self, handler: Any) -> None:
+        super().add_root_elements(handler)
+        if self.feed.get("hub"):
+            handler.addQuickElement(
+                "link", "", {"rel": "hub", "href": self.feed["hub"]}
+            )
+
     def add_item_elements(self, handler: Any, item: dict[str, Any]) -> None:
         super().add_item_elements(handler, item)
         if item.get("content_html"):
@@ -133,6 +152,9 @@ class ChannelFeed(Feed):  # type: ignore[type-arg]
         if not item.image:
             return []
         return [Enclosure(item.image, "0", image_type(item.image))]
+
+    def feed_extra_kwargs(self, obj: FeedChannel) -> dict[str, Any]:
+        return {"hub": websub.hub_url() if websub.is_enabled() else ""}
 
     def item_extra_kwargs(self, item: FeedItem) -> dict[str, Any]:
         return {"content_html": item.content_html}

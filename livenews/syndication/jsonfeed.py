@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from livenews.syndication import websub
 from livenews.syndication.channels import FeedChannel, FeedItem, site_name, tag_uri
 from livenews.syndication.feeds import feed_path
 
@@ -41,7 +42,7 @@ def _item(request: HttpRequest, host: str, item: FeedItem) -> dict[str, Any]:
 def render_json_feed(request: HttpRequest, channel: FeedChannel) -> HttpResponse:
     """Return ``channel`` as a JSON Feed 1.1 document."""
     host = request.get_host().split(":", 1)[0]
-    document = {
+    document: dict[str, Any] = {
         "version": VERSION,
         "title": channel.title,
         "home_page_url": request.build_absolute_uri(channel.link),
@@ -50,5 +51,7 @@ def render_json_feed(request: HttpRequest, channel: FeedChannel) -> HttpResponse
         "authors": [{"name": site_name()}],
         "items": [_item(request, host, item) for item in channel.items],
     }
+    if websub.is_enabled():
+        document["hubs"] = [{"type": "WebSub", "url": websub.hub_url()}]
     body = json.dumps(document, ensure_ascii=False, indent=1)
     return HttpResponse(body.encode(), content_type=CONTENT_TYPE)
