@@ -15,15 +15,17 @@ import os
 import socket
 import threading
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, close_old_connections, transaction
 
 from livenews.articles import actions as article_actions
-from livenews.articles.normalize import normalize_entry
+from livenews.articles.extract import extract_page, text_as_html
+from livenews.articles.normalize import digest, normalize_entry
 from livenews.core import metrics
+from livenews.core.html import html_to_text
 from livenews.core.timeutil import now
 from livenews.sources import actions as source_actions
 from livenews.sources import websub
@@ -148,8 +150,51 @@ def store_entries(source: Source, feed: ParsedFeed) -> tuple[int, list[datetime]
     cap = int(settings.LIVENEWS["MAX_ENTRIES_PER_FETCH"])
     fetched_at = now()
     entries = oldest_first(feed.entries[:cap])
+    if source.fetch_full_text:
+        entries = with_full_text(source, entries)
     new = sum(store_entry(source, entry, fetched_at) for entry in entries)
     return new, [e.published for e in entries if e.published]
+
+
+def is_thin(entry: ParsedEntry, minimum: int) -> bool:
+    """Return True when an entry's own text is shorter than ``minimum`` words."""
+    body = entry.content_html or entry.summary_html
+    return len(html_to_text(body).split()) < minimum
+
+
+def with_full_text(source: Source, entries: list[ParsedEntry]) -> list[ParsedEntry]:
+    """Give new summary-only entries the body of their article page.
+
+    Pages are fetched like feeds (limits, SSRF guard, host politeness) and read
+    by trafilatura; where that fails, the entry keeps the feed's own data.
+    """
+    minimum = int(settings.LIVENEWS["FULL_TEXT_MIN_WORDS"])
+    thin = [
+        n
+        for n, e in enumerate(entries)
+        if e.url.startswith(("http://", "https://"))
+        and is_thin(e, minimum)
+        and not article_actions.is_known(source, digest(e.guid or e.url))
+    ]
+    if not thin:
+        return entries
+    requests = [FetchRequest(source.pk, entries[n].url) for n in thin]
+    pages = asyncio.run(fetch_all(requests, fetch_limits()))
+    enriched = list(entries)
+    for n, page in zip(thin, pages, strict=True):
+        if page.status != 200 or page.error:
+            continue
+        found = extract_page(page.body.decode("utf-8", "replace"), page.final_url)
+        if not found.body_text:
+            continue
+        entry = entries[n]
+        enriched[n] = replace(
+            entry,
+            content_html=text_as_html(found.body_text),
+            authors=entry.authors or found.authors,
+            image_url=entry.image_url or found.lead_image,
+        )
+    return enriched
 
 
 def ingest_pushed(source: Source, body: bytes, content_type: str) -> int:

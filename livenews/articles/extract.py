@@ -9,6 +9,7 @@ data.
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -67,3 +68,9 @@ def extract_page(html: str, url: str = "") -> ExtractedPage:
         lead_image=str(get("image") or ""),
         body_text=str(get("text") or ""),
     )
+
+
+def text_as_html(text: str) -> str:
+    """Return extracted plain text as escaped HTML paragraphs."""
+    paragraphs = (p.strip() for p in text.split("\n"))
+    return "".join(f"<p>{htmllib.escape(p)}</p>" for p in paragraphs if p)

@@ -16,6 +16,10 @@ class Source(models.Model):
         default=False, help_text="Publishes sample articles written for the demo."
     )
     paused = models.BooleanField(default=False)
+    fetch_full_text = models.BooleanField(
+        default=False,
+        help_text="Fetch the article page when an entry carries only a summary.",
+    )
     created_at = models.DateTimeField(default=now)
 
     # Conditional GET validators from the last 200 answer.
