@@ -39,8 +39,8 @@ format: $(DEV_STAMP)
 	$(BIN)/ruff check --fix livenews tests bench
 	$(BIN)/ruff format livenews tests bench
 
-bench: $(DEV_STAMP)  ## figures as JSON under bench/results/
-	$(BIN)/python -m bench
+bench: $(DEV_STAMP)  ## figures as JSON under bench/results/ (BENCH_ARGS="--quick --rev HEAD")
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -50,8 +50,10 @@ def prepare_portal() -> None:
 def background_tasks() -> list[Any]:
     """Return the loops that run beside ingestion (each takes a stop event)."""
     from livenews.newsroom.publishing import run_scheduler
+    from livenews.syndication.websub import run_websub_publisher
+    from livenews.webhooks.dispatcher import run_webhook_dispatcher
 
-    return [run_scheduler]
+    return [run_scheduler, run_webhook_dispatcher, run_websub_publisher]
 
 
 def run_server(host: str, port: int, ingest: bool) -> None:

@@ -7,6 +7,8 @@ from django.db.utils import Error as DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from livenews.core import metrics  # noqa: F401 - registers the portal's metrics
+
 
 def healthz(request: HttpRequest) -> JsonResponse:
     """Answer 200 when the process is up and the database answers, else 503."""

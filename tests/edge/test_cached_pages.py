@@ -135,6 +135,12 @@ def test_uncacheable_answers_pass_through(edge_server):
 def test_an_event_invalidates_its_pages_on_two_web_processes(web_processes):
     blog = actions.start_liveblog("Two processes")
     other = actions.start_liveblog("Untouched")
+    newest = get_latest_event_id()
+    for base in web_processes:  # each hub has seen the blogs start: nothing pending
+        deadline = time.monotonic() + 10
+        while httpx.get(base + "/live/since/0.json").json()["last_id"] < newest:
+            assert time.monotonic() < deadline, base
+            time.sleep(0.05)
     for base in web_processes:
         for path in (f"/liveblog/{blog.pk}/", f"/liveblog/{other.pk}/"):
             httpx.get(base + path)

@@ -1,0 +1,204 @@
+"""A fast feed server for the benchmarks, run as its own process.
+
+``python -m bench.feedfarm --feeds 1000 --items 20`` builds every RSS document
+up front in memory (seeded, so runs are comparable) and serves
+``/feed/<n>.xml`` on 127.0.0.1 with a raw asyncio protocol on uvloop: HTTP/1.1
+keep-alive, a strong ``ETag`` per feed and ``304 Not Modified`` for a matching
+``If-None-Match``. It prints one ``READY {json}`` line (port, sizes) on stdout
+and serves until it is signalled. Answering costs a dict lookup and one
+``write``, so the server is never what limits the ingest figures.
+
+Items are unique across the whole farm (guid, link, title) and their titles
+are drawn from a large pseudo-word vocabulary, so nearly every article starts
+its own story: the worst case for story assignment, and a realistic one for a
+thousand independent outlets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import random
+import signal
+import string
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from xml.sax.saxutils import escape
+
+VOCABULARY_SIZE = 20_000
+TITLE_WORDS = 9
+
+
+def vocabulary(rng: random.Random, size: int = VOCABULARY_SIZE) -> list[str]:
+    """Return ``size`` distinct pronounceable pseudo-words."""
+    consonants, vowels = "bcdfghklmnprstvz", "aeiou"
+    words: set[str] = set()
+    while len(words) < size:
+        syllables = rng.randint(2, 4)
+        words.add(
+            "".join(
+                rng.choice(consonants) + rng.choice(vowels) for _ in range(syllables)
+            )
+        )
+    return sorted(words)
+
+
+def item_xml(rng: random.Random, words: list[str], feed: int, item: int) -> str:
+    """Return one RSS ``<item>`` with an HTML description of ~1 KB."""
+    title = " ".join(rng.choice(words) for _ in range(TITLE_WORDS)).capitalize()
+    sentences = [
+        " ".join(rng.choice(words) for _ in range(14)).capitalize() + "."
+        for _ in range(6)
+    ]
+    link = f"https://outlet{feed}.example/news/{feed}-{item}"
+    body = (
+        f"<p>{sentences[0]} <strong>{sentences[1]}</strong></p>"
+        f'<p>{sentences[2]} <a href="{link}/context">{sentences[3]}</a></p>'
+        f'<p><img src="https://outlet{feed}.example/img/{item}.jpg" alt="photo"> '
+        f"{sentences[4]} {sentences[5]}</p>"
+    )
+    published = datetime.now(UTC) - timedelta(minutes=rng.randint(1, 36 * 60))
+    author = "".join(rng.choice(string.ascii_lowercase) for _ in range(7)).title()
+    return (
+        f"<item><title>{escape(title)}</title><link>{link}</link>"
+        f'<guid isPermaLink="false">bench-{feed}-{item}</guid>'
+        f"<pubDate>{format_datetime(published)}</pubDate>"
+        f"<dc:creator>{author}</dc:creator><category>world</category>"
+        f"<description>{escape(body)}</description></item>"
+    )
+
+
+def feed_xml(rng: random.Random, words: list[str], feed: int, items: int) -> bytes:
+    """Return one RSS 2.0 document of ``items`` unique items."""
+    parts = "".join(item_xml(rng, words, feed, i) for i in range(items))
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+        f"<title>Outlet {feed}</title><link>https://outlet{feed}.example/</link>"
+        f"<description>bench feed {feed}</description>{parts}</channel></rss>"
+    ).encode()
+
+
+def feed_etag(feed: int) -> str:
+    """Return the strong ETag the farm gives feed ``feed`` (stable across runs)."""
+    return f'"bench-feed-{feed}"'
+
+
+def build_responses(
+    feeds: int, items: int, seed: int
+) -> dict[bytes, tuple[bytes, bytes]]:
+    """Return, per path, the full 200 response and the ETag it carries."""
+    rng = random.Random(seed)
+    words = vocabulary(rng)
+    responses = {}
+    for feed in range(feeds):
+        body = feed_xml(rng, words, feed, items)
+        etag = feed_etag(feed).encode()
+        head = (
+            b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml; charset=utf-8\r\n"
+            b"ETag: "
+            + etag
+            + b"\r\nContent-Length: "
+            + str(len(body)).encode()
+            + b"\r\n"
+            b"\r\n"
+        )
+        responses[f"/feed/{feed}.xml".encode()] = (head + body, etag)
+    return responses
+
+
+NOT_FOUND = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+NOT_MODIFIED = b"HTTP/1.1 304 Not Modified\r\nETag: %s\r\nContent-Length: 0\r\n\r\n"
+
+
+class FeedProtocol(asyncio.Protocol):
+    """HTTP/1.1 GET with keep-alive; enough of the protocol for httpx."""
+
+    def __init__(
+        self, responses: dict[bytes, tuple[bytes, bytes]], stats: dict
+    ) -> None:
+        self.responses = responses
+        self.stats = stats
+        self.buffer = b""
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        while b"\r\n\r\n" in self.buffer:
+            head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
+            self.answer(head)
+
+    def answer(self, head: bytes) -> None:
+        lines = head.split(b"\r\n")
+        parts = lines[0].split(b" ")
+        path = parts[1] if len(parts) > 1 else b""
+        found = self.responses.get(path)
+        assert self.transport is not None
+        if found is None:
+            self.stats["404"] += 1
+            self.transport.write(NOT_FOUND)
+            return
+        response, etag = found
+        for line in lines[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"if-none-match" and value.strip() == etag:
+                self.stats["304"] += 1
+                self.transport.write(NOT_MODIFIED % etag)
+                return
+        self.stats["200"] += 1
+        self.transport.write(response)
+
+
+async def serve(args: argparse.Namespace) -> None:
+    responses = build_responses(args.feeds, args.items, args.seed)
+    stats = {"200": 0, "304": 0, "404": 0}
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: FeedProtocol(responses, stats), "127.0.0.1", args.port, backlog=1024
+    )
+    port = server.sockets[0].getsockname()[1]
+    sizes = [len(r) for r, _ in responses.values()]
+    ready = {"port": port, "feeds": len(responses), "bytes": sum(sizes)}
+    print("READY " + json.dumps(ready), flush=True)
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    with contextlib.suppress(asyncio.CancelledError):
+        await asyncio.wait_for(stop.wait(), args.max_seconds)
+    server.close()
+    print("STATS " + json.dumps(stats), file=sys.stderr, flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--items", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--max-seconds", type=float, default=1800.0)
+    args = parser.parse_args()
+    with (
+        contextlib.suppress(TimeoutError),
+        asyncio.Runner(loop_factory=loop_factory()) as runner,
+    ):
+        runner.run(serve(args))
+
+
+def loop_factory() -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """Return uvloop's loop factory when it is installed (it is with uvicorn)."""
+    try:
+        import uvloop
+    except ImportError:
+        return None
+    return uvloop.new_event_loop
+
+
+if __name__ == "__main__":
+    main()

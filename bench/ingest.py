@@ -1,0 +1,422 @@
+"""Scenario ``ingest``: how fast the pipeline turns feeds into stored articles.
+
+Set-up: a feed farm process (``bench.feedfarm``) serves F RSS feeds of I unique
+items each on 127.0.0.1 (default 1,000 x 20; ``--quick`` 100 x 20). The F
+sources are registered in a fresh SQLite database with
+``livenews sources import`` of a generated OPML file.
+
+Measured, in one separate worker process (``python -m bench.ingest --worker``):
+
+1. **pass 1**: ``ingest_once()`` on the fresh database: fetch + parse +
+   normalize + dedupe + story assignment + store, one transaction per article.
+   Figure: new articles per second of wall time, and CPU seconds of the
+   ingesting process (``resource.getrusage``). Issue target: >= 1,000 articles/s.
+2. **stage references** (same process, same bodies, right after pass 1): the
+   project's fetcher alone (``fetch_all`` of every feed, no validators, so 200s),
+   ``parse_feed`` alone and ``normalize_entry`` alone, in memory. They bound what
+   the pipeline could reach and show where its time goes; "store" is the rest.
+3. **pass 2**: every source made due again; each feed answers 304 to the stored
+   ``ETag``. Figure: sources per second and CPU seconds.
+
+The pass-1 call is bounded in time: when it exceeds its budget the worker is
+stopped and the articles committed so far are counted from the database, so a
+slow pipeline still yields an honest (partial) figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import resource
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import quoteattr
+
+from bench import harness
+
+TARGET_ARTICLES_PER_S = 1000.0
+PROGRESS_EVERY_S = 5.0
+SETTINGS = {"LIVENEWS_HOST_CONCURRENCY": "20"}  # = the default FETCH_CONCURRENCY
+
+
+def parameters(quick: bool) -> dict[str, Any]:
+    return {
+        "quick": quick,
+        "feeds": 100 if quick else 1000,
+        "items_per_feed": 20,
+        "pass1_budget_s": 120 if quick else 240,
+        "pass2_budget_s": 60 if quick else 120,
+        "env": SETTINGS,
+    }
+
+
+def write_opml(path: Path, port: int, feeds: int) -> None:
+    outlines = "\n".join(
+        f'    <outline type="rss" text={quoteattr(f"Outlet {n}")} '
+        f'xmlUrl="http://127.0.0.1:{port}/feed/{n}.xml"/>'
+        for n in range(feeds)
+    )
+    path.write_text(
+        '<?xml version="1.0"?>\n<opml version="2.0"><head><title>bench</title>'
+        f'</head><body><outline text="world">\n{outlines}\n</outline></body></opml>\n'
+    )
+
+
+def count_articles(data_dir: Path) -> int:
+    """Count committed articles straight from the SQLite file (read-only)."""
+    db = data_dir / "livenews.sqlite3"
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+        return int(conn.execute("SELECT count(*) FROM articles_article").fetchone()[0])
+
+
+def start_worker(
+    procs: harness.Processes, env: dict[str, str], phase: str, feeds: int
+) -> tuple[harness.Proc, harness.LineReader]:
+    argv = [
+        harness.PYTHON,
+        "-m",
+        "bench.ingest",
+        "--worker",
+        phase,
+        "--feeds",
+        str(feeds),
+    ]
+    worker = procs.start(f"worker-{phase}", argv, env=env, stdout=subprocess.PIPE)
+    assert worker.popen.stdout is not None
+    return worker, harness.LineReader(worker.popen.stdout, worker)
+
+
+def watch_pass1(
+    lines: harness.LineReader, data_dir: Path, budget_s: float
+) -> tuple[dict[str, Any] | None, list[list[float]]]:
+    """Wait for pass 1, sampling the article count every few seconds."""
+    started = time.monotonic()
+    progress: list[list[float]] = []
+    while (elapsed := time.monotonic() - started) < budget_s:
+        wait = min(PROGRESS_EVERY_S, budget_s - elapsed)
+        try:
+            return lines.read_json("PASS1 ", wait), progress
+        except TimeoutError:
+            count = count_articles(data_dir)
+            progress.append([round(time.monotonic() - started, 1), count])
+    return None, progress
+
+
+def run(quick: bool) -> dict[str, Any]:
+    """Run the scenario and return its result document (without machine facts)."""
+    params = parameters(quick)
+    feeds = params["feeds"]
+    with harness.workspace("ingest") as (tmp, procs):
+        farm_argv = [
+            harness.PYTHON,
+            "-m",
+            "bench.feedfarm",
+            "--feeds",
+            str(feeds),
+            "--items",
+            str(params["items_per_feed"]),
+        ]
+        farm = procs.start("feedfarm", farm_argv, stdout=subprocess.PIPE)
+        assert farm.popen.stdout is not None
+        ready = harness.LineReader(farm.popen.stdout, farm).read_json("READY ", 120)
+        data_dir = tmp / "data"
+        # All feeds share one host here, unlike 1,000 outlets: let the per-host
+        # politeness limit be the global one, as it would be across many hosts.
+        env = harness.livenews_env(data_dir, **SETTINGS)
+        opml = tmp / "sources.opml"
+        write_opml(opml, ready["port"], feeds)
+        imported = harness.run_livenews(["sources", "import", str(opml)], env, 300)
+        params.update(
+            feed_bytes_total=ready["bytes"],
+            feed_server=" ".join(farm_argv[1:]),
+            workers=[
+                f"python -m bench.ingest --worker {phase} --feeds {feeds}"
+                for phase in ("pass1", "rest")
+            ],
+        )
+        notes = [f"sources import: {imported.strip()}"]
+
+        worker, lines = start_worker(procs, env, "pass1", feeds)
+        started = lines.read_json("START ", 120)
+        params["livenews_settings"] = started["settings"]
+        params["livenews_imported_from"] = started["imported_from"]
+        pass1, progress = watch_pass1(lines, data_dir, params["pass1_budget_s"])
+        worker.stop()
+        if pass1 is None:
+            elapsed, stored = progress[-1] if progress else (1.0, 0)
+            pass1 = {
+                "finished": False,
+                "wall_s": elapsed,
+                "new_articles": int(stored),
+                "articles_per_s": round(stored / elapsed, 1),
+            }
+            notes.append(
+                f"pass 1 did not finish within its {params['pass1_budget_s']} s "
+                f"budget: the worker was stopped with {stored:.0f} of "
+                f"{feeds * params['items_per_feed']} articles committed; the "
+                "articles/s figure is over that partial run"
+            )
+        else:
+            pass1["finished"] = True
+        pass1["progress_s_articles"] = progress
+
+        worker, lines = start_worker(procs, env, "rest", feeds)
+        stages = lines.read_json("STAGES ", 300)
+        pass2 = lines.read_json("PASS2 ", params["pass2_budget_s"])
+        if pass2.pop("validators_set_by_bench", 0):
+            notes.append(
+                "sources that pass 1 never reached had no ETag yet; the bench set "
+                "the farm's ETag on them so that pass 2 is all 304 as intended"
+            )
+        procs.stop_all()
+        notes.append("feed farm answers: " + farm.log_tail(1))
+    return summarize(params, pass1, stages, pass2, notes)
+
+
+def summarize(
+    params: dict[str, Any],
+    pass1: dict[str, Any],
+    stages: dict[str, Any],
+    pass2: dict[str, Any],
+    notes: list[str],
+) -> dict[str, Any]:
+    expected = params["feeds"] * params["items_per_feed"]
+    figures = {"pass1_fetch_store": pass1, "pass2_all_304": pass2}
+    reference = {"target_articles_per_s": TARGET_ARTICLES_PER_S, "stages": stages}
+    rate = pass1.get("articles_per_s")
+    ratios: dict[str, Any] = {
+        "pass1_vs_target": harness.ratio(rate, TARGET_ARTICLES_PER_S),
+    }
+    for stage in ("fetch", "parse", "normalize"):
+        stage_rate = stages.get(stage, {}).get("articles_per_s")
+        ratios[f"pass1_vs_{stage}_only"] = harness.ratio(rate, stage_rate)
+    progress = pass1.get("progress_s_articles", [])
+    if len(progress) >= 2:
+        rates = [
+            (n2 - n1) / (t2 - t1) for (t1, n1), (t2, n2) in itertools.pairwise(progress)
+        ]
+        pass1["articles_per_s_peak_interval"] = round(max(rates), 1)
+        pass1["articles_per_s_last_interval"] = round(rates[-1], 1)
+        notes.append(
+            "progress_s_articles samples the committed article count every "
+            f"{PROGRESS_EVERY_S:g} s; a falling rate means each article costs more "
+            "as stories accumulate"
+        )
+    if pass1.get("finished") and pass1.get("new_articles") != expected:
+        notes.append(f"expected {expected} new articles, got {pass1['new_articles']}")
+    if stages and pass1.get("finished"):
+        store = pass1["wall_s"] - pass1["fetch_phase_s"] - stages["parse"]["wall_s"]
+        store -= stages["normalize"]["wall_s"]
+        reference["stages"]["store_estimated_s"] = round(store, 2)
+        notes.append(
+            "ingest_once fetches every due feed first (fetch phase), then parses and "
+            "stores source by source; store_estimated_s = pass-1 wall - fetch phase "
+            "- parse - normalize"
+        )
+    return {
+        "command": "python -m bench ingest" + (" --quick" if params["quick"] else ""),
+        "parameters": params,
+        "figures": figures,
+        "reference": reference,
+        "ratios": ratios,
+        "notes": notes,
+    }
+
+
+def table_rows(result: dict[str, Any]) -> list[list[str]]:
+    """Return rows (what, figure, reference, ratio) for the stdout table."""
+    f, r, q = result["figures"], result["reference"], result["ratios"]
+    p1, p2 = f["pass1_fetch_store"], f["pass2_all_304"]
+    rows = [
+        [
+            "ingest pass 1 (new articles/s)",
+            f"{p1.get('articles_per_s', 0):,.0f}",
+            f"target {r['target_articles_per_s']:,.0f}",
+            fmt_ratio(q["pass1_vs_target"]),
+        ]
+    ]
+    if "articles_per_s_last_interval" in p1:
+        first, last = (
+            p1["articles_per_s_peak_interval"],
+            p1["articles_per_s_last_interval"],
+        )
+        done = "" if p1.get("finished") else " (stopped at budget)"
+        rows.append(
+            [
+                f"  peak -> last {PROGRESS_EVERY_S:g} s{done}",
+                f"{first:,.0f} -> {last:,.0f}",
+                f"{p1['new_articles']:,} articles",
+                "",
+            ]
+        )
+    for stage in ("fetch", "parse", "normalize"):
+        s = r["stages"].get(stage)
+        if s:
+            rows.append(
+                [
+                    f"  reference: {stage} only (articles/s)",
+                    f"{s['articles_per_s']:,.0f}",
+                    "",
+                    fmt_ratio(q[f"pass1_vs_{stage}_only"]),
+                ]
+            )
+    if p2:
+        rows.append(
+            [
+                "ingest pass 2, all 304 (sources/s)",
+                f"{p2['sources_per_s']:,.0f}",
+                f"cpu {p2['cpu_s']:.2f} s",
+                "",
+            ]
+        )
+    return rows
+
+
+def fmt_ratio(value: float | None) -> str:
+    return "" if value is None else f"{value:.3f}x"
+
+
+# --- the worker process ------------------------------------------------------------
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def emit(tag: str, payload: dict[str, Any]) -> None:
+    print(f"{tag} {json.dumps(payload)}", flush=True)
+
+
+def timed_pass(limit: int) -> dict[str, Any]:
+    """Run one ``ingest_once`` and return wall, CPU and what it did."""
+    from livenews import pipeline
+    from livenews.sources import fetcher
+
+    fetch_wall = [0.0]
+    real_fetch_all = fetcher.fetch_all
+
+    async def fetch_all_timed(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return await real_fetch_all(*args, **kwargs)
+        finally:
+            fetch_wall[0] = time.perf_counter() - started
+
+    pipeline.fetch_all = fetch_all_timed  # observe the fetch phase, change nothing
+    cpu0, t0 = cpu_seconds(), time.perf_counter()
+    report = pipeline.ingest_once(limit=limit)
+    wall, cpu = time.perf_counter() - t0, cpu_seconds() - cpu0
+    pipeline.fetch_all = real_fetch_all
+    return {
+        "sources": report.sources,
+        "new_articles": report.new_articles,
+        "failing_sources": len(report.failures),
+        "first_failure": next(iter(report.failures.values()), ""),
+        "wall_s": round(wall, 3),
+        "cpu_s": round(cpu, 3),
+        "fetch_phase_s": round(fetch_wall[0], 3),
+        "articles_per_s": round(report.new_articles / wall, 1),
+        "sources_per_s": round(report.sources / wall, 1),
+    }
+
+
+def stage_references() -> dict[str, Any]:
+    """Time the fetcher, the parser and the normalizer alone on the same feeds."""
+    import asyncio
+
+    from livenews.articles.normalize import normalize_entry
+    from livenews.core.timeutil import now
+    from livenews.pipeline import fetch_limits
+    from livenews.sources.fetcher import FetchRequest, fetch_all
+    from livenews.sources.models import Source
+    from livenews.sources.parsers import parse_feed
+
+    requests = [FetchRequest(s.pk, s.url) for s in Source.objects.order_by("id")]
+    cpu0, t0 = cpu_seconds(), time.perf_counter()
+    results = asyncio.run(fetch_all(requests, fetch_limits()))
+    fetch = (time.perf_counter() - t0, cpu_seconds() - cpu0)
+    t0 = time.perf_counter()
+    feeds = [parse_feed(r.body, r.content_type, r.final_url) for r in results if r.body]
+    parse = time.perf_counter() - t0
+    entries = [e for f in feeds for e in f.entries]
+    fetched_at = now()
+    t0 = time.perf_counter()
+    for entry in entries:
+        normalize_entry(entry, fetched_at)
+    normalize = time.perf_counter() - t0
+    n = len(entries)
+    return {
+        "articles": n,
+        "fetch": {
+            "wall_s": round(fetch[0], 3),
+            "cpu_s": round(fetch[1], 3),
+            "articles_per_s": round(n / fetch[0], 1),
+            "bytes": sum(len(r.body) for r in results),
+        },
+        "parse": {"wall_s": round(parse, 3), "articles_per_s": round(n / parse, 1)},
+        "normalize": {
+            "wall_s": round(normalize, 3),
+            "articles_per_s": round(n / normalize, 1),
+        },
+    }
+
+
+def make_all_due() -> int:
+    """Make every source due; give the farm's ETag to those never fetched."""
+    from bench.feedfarm import feed_etag
+    from livenews.sources.models import Source
+
+    missing = 0
+    for source in Source.objects.filter(etag=""):
+        number = int(source.url.rsplit("/", 1)[1].split(".")[0])
+        source.etag = feed_etag(number)
+        source.save(update_fields=["etag"])
+        missing += 1
+    due: dict[str, Any] = {"next_poll_at": None}
+    fields = {f.name for f in Source._meta.get_fields()}
+    if "lease_until" in fields:  # a stopped pass 1 leaves its leases behind
+        due.update(lease_until=None, lease_owner="")
+    Source.objects.update(**due)
+    return missing
+
+
+def worker_main(phase: str, feeds: int) -> None:
+    """Run one phase in this (separate, Django) process, printing JSON lines."""
+    from livenews.cli import setup_django
+
+    setup_django()
+    from livenews.sources.models import Source
+
+    if phase == "pass1":
+        from django.conf import settings
+
+        import livenews
+
+        emit(
+            "START",
+            {
+                "sources": Source.objects.count(),
+                "settings": settings.LIVENEWS,
+                "imported_from": str(Path(livenews.__file__).parent),
+            },
+        )
+        emit("PASS1", timed_pass(feeds))
+        return
+    emit("STAGES", stage_references())
+    missing = make_all_due()
+    emit("PASS2", {**timed_pass(feeds), "validators_set_by_bench": missing})
+
+
+if __name__ == "__main__":
+    cli = argparse.ArgumentParser(description="ingest benchmark worker")
+    cli.add_argument("--worker", choices=["pass1", "rest"], required=True)
+    cli.add_argument("--feeds", type=int, required=True)
+    args = cli.parse_args()
+    worker_main(args.worker, args.feeds)
+    sys.exit(0)
