@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -45,6 +47,27 @@ def topic_page(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "web/topic.html", {"topic": topic, "stories": stories})
 
 
+def article_structured_data(request: HttpRequest, article: Article) -> str:
+    """Return the article's JSON-LD ``NewsArticle`` (``dateModified`` moves with
+    corrections)."""
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title[:110],
+        "datePublished": article.published_at.isoformat(),
+        "dateModified": (article.updated_at or article.published_at).isoformat(),
+        "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
+        "publisher": {"@type": "Organization", "name": str(article.source)},
+    }
+    if article.authors:
+        data["author"] = [{"@type": "Person", "name": name} for name in article.authors]
+    if article.lead_image_url:
+        data["image"] = [article.lead_image_url]
+    if article.url:
+        data["isBasedOn"] = article.url
+    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+
+
 def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
     article = get_object_or_404(
         Article.objects.select_related("source", "story"), pk=article_id, hidden=False
@@ -52,7 +75,11 @@ def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
     keys = [f"article:{article.pk}"]
     if article.story_id:
         keys.append(f"story:{article.story_id}")
-    context = {"article": article, "corrections": queries.list_corrections(article)}
+    context = {
+        "article": article,
+        "corrections": queries.list_corrections(article),
+        "structured_data": article_structured_data(request, article),
+    }
     return cache_with(render(request, "web/article.html", context), *keys)
 
 

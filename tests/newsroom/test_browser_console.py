@@ -11,6 +11,11 @@ pytestmark = pytest.mark.browser
 
 
 def test_editor_console_changes_reach_an_open_public_page(browser, edge_server):
+    from livenews.stories.models import Story
+
+    story = Story.objects.create(
+        headline="Storm Berit reaches the coast", article_count=1, source_count=1
+    )
     editor = make_user("eve", "editor")
     desk = browser.new_context().new_page()
     desk.goto(edge_server.url("/newsroom/"))
@@ -20,9 +25,11 @@ def test_editor_console_changes_reach_an_open_public_page(browser, edge_server):
     desk.fill("#id_token", current_code(editor))
     desk.click("#main button[type=submit]")
     desk.fill("#id_title", "Storm Berit: live")
+    desk.select_option("#id_story", str(story.pk))
     desk.click("text=Start live blog")
     desk.wait_for_selector("#id_body")
     blog = LiveBlog.objects.get()
+    assert blog.story == story
 
     reader = browser.new_context().new_page()
     errors: list[str] = []

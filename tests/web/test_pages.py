@@ -108,3 +108,24 @@ def test_metrics_are_in_prometheus_text_format(client):
     body = answer.content.decode()
     assert "# TYPE livenews_articles_stored_total counter" in body
     assert "livenews_sse_clients" in body
+
+
+def test_article_page_carries_news_article_structured_data(client):
+    import json
+    import re
+
+    from livenews.articles.actions import correct_article
+    from livenews.articles.models import Article
+
+    source = Source.objects.create(url="https://a.example.org/feed", name="Alpha")
+    store(source, "sd", "Snowstorm closes the Varn pass")
+    article = Article.objects.get()
+    page = client.get(f"/article/{article.pk}/").content.decode()
+    data = json.loads(re.search(r'ld\+json">(.*?)</script>', page).group(1))
+    assert data["@type"] == "NewsArticle"
+    assert data["datePublished"] == data["dateModified"]
+
+    correct_article(article, "Snowstorm closes the Varn pass", "<p>Fixed</p>", "Typo")
+    page = client.get(f"/article/{article.pk}/").content.decode()
+    data = json.loads(re.search(r'ld\+json">(.*?)</script>', page).group(1))
+    assert data["dateModified"] > data["datePublished"]
