@@ -48,6 +48,8 @@ def place_article(article: Article) -> Story:
                 copies.record_fingerprint(article, sig)
             story, created = _assign(memory, article)
         _refresh(story)
+        # This process wrote the story's state: the next sync need not re-read it.
+        memory.seen[story.pk] = story.updated_at
         _emit_story(story, created)
         _emit_article(article, story)
         return story
