@@ -48,8 +48,8 @@ def create_app(
     *,
     ingest: bool = False,
     background: Sequence[Callable[[threading.Event], None]] = (),
-) -> Starlette:
-    """Return the ASGI app.
+) -> Any:
+    """Return the ASGI app (the page cache in front of the router).
 
     With ``ingest`` it also polls sources in a thread; each ``background`` task
     runs in a thread of its own until the app stops (it gets the stop event).
@@ -88,12 +88,6 @@ def create_app(
         ttl=float(conf["PAGE_CACHE_TTL"]),
     )
     hub.observers.append(lambda event: invalidate(cache, event))
-    pages = CachingEdge(
-        django_app,
-        cache,
-        session_cookie=settings.SESSION_COOKIE_NAME,
-        s_maxage=int(conf["CDN_MAX_AGE"]),
-    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -126,11 +120,21 @@ def create_app(
                 app=StaticFiles(packages=[("livenews.web", "static")]),
                 name="static",
             ),
-            Mount("/", app=pages if cache.max_bytes else django_app),
+            Mount("/", app=django_app),
         ],
         lifespan=lifespan,
     )
+    # The page cache sits outermost, so a hit costs no routing at all; streams
+    # and static files pass straight through to the router.
+    pages = CachingEdge(
+        app,
+        cache,
+        session_cookie=settings.SESSION_COOKIE_NAME,
+        s_maxage=int(conf["CDN_MAX_AGE"]),
+        bypass_prefixes=("/live/", "/static/"),
+    )
+    pages.state = app.state
     app.state.hub = hub
     app.state.page_cache = cache
     app.state.pages = pages
-    return app
+    return pages if cache.max_bytes else app

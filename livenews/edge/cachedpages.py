@@ -60,6 +60,19 @@ def has_session(scope: Scope, cookie_name: str) -> bool:
     return f"{cookie_name}=" in cookies
 
 
+def _request_headers(scope: Scope) -> tuple[bytes, bytes, bytes]:
+    """Return the cookie, If-None-Match and Accept-Encoding values, in one pass."""
+    cookie = inm = accept = b""
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            cookie = value
+        elif key == b"if-none-match":
+            inm = value
+        elif key == b"accept-encoding":
+            accept = value
+    return cookie, inm, accept
+
+
 def choose_encoding(accept: str) -> str:
     """Return ``br``, ``gzip`` or ``identity`` for an ``Accept-Encoding`` value."""
     offered: dict[str, float] = {}
@@ -97,10 +110,16 @@ class CachingEdge:
         session_cookie: str = "sessionid",
         s_maxage: int = 60,
         stale_while_revalidate: int = 30,
+        bypass_prefixes: tuple[str, ...] = (),
     ) -> None:
         self.app = app
         self.cache = cache
         self.session_cookie = session_cookie
+        self.session_marker = f"{session_cookie}=".encode()
+        # Paths never cached (live streams, static files): straight through.
+        self.bypass_prefixes = bypass_prefixes
+        self._encodings: dict[bytes, str] = {}
+        self.state: Any = None  # the router's state (hub, cache), for servers
         self.cache_control = (
             f"public, max-age=0, s-maxage={s_maxage}, "
             f"stale-while-revalidate={stale_while_revalidate}"
@@ -109,15 +128,15 @@ class CachingEdge:
         self.renders = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] not in ("GET", "HEAD")
-            or has_session(scope, self.session_cookie)
-        ):
+        if scope["type"] != "http" or scope["path"].startswith(self.bypass_prefixes):
+            await self.app(scope, receive, send)
+            return
+        cookie, inm, accept = _request_headers(scope)
+        if scope["method"] not in ("GET", "HEAD") or self.session_marker in cookie:
             await self.app(scope, receive, self._private(send, scope))
             return
-        query = scope.get("query_string", b"").decode("latin-1")
-        url = scope["path"] + ("?" + query if query else "")
+        query = scope.get("query_string", b"")
+        url = scope["path"] + ("?" + query.decode("latin-1") if query else "")
         loop = asyncio.get_running_loop()
         page: CachedPage | Passthrough | None = self.cache.get(url, loop.time())
         state = b"HIT"
@@ -127,7 +146,7 @@ class CachingEdge:
         if isinstance(page, Passthrough):
             await self._replay(send, page)
             return
-        await self._respond(scope, send, page, state)
+        await self._respond(scope, send, page, state, inm, accept)
 
     async def _render_once(
         self, url: str, scope: Scope, receive: Receive
@@ -191,32 +210,65 @@ class CachingEdge:
         self.cache.put(url, page, started_seq)
         return page
 
-    async def _respond(
-        self, scope: Scope, send: Send, page: CachedPage, state: bytes
-    ) -> None:
+    def _encoding_for(self, accept: bytes) -> str:
+        encoding = self._encodings.get(accept)
+        if encoding is None:
+            encoding = choose_encoding(accept.decode("latin-1"))
+            if len(self._encodings) < 256:  # distinct browser values are few
+                self._encodings[accept] = encoding
+        return encoding
+
+    def _prepare(self, page: CachedPage) -> None:
+        """Build each variant's headers once per cached page, not per request."""
+        keys = sorted(page.keys)
         common = [
             (b"etag", page.etag.encode()),
             (b"cache-control", self.cache_control),
             (b"vary", b"Accept-Encoding, Cookie"),
-            (b"surrogate-key", " ".join(sorted(page.keys)).encode()),
-            (b"cache-tag", ",".join(sorted(page.keys)).encode()),
-            (b"x-cache", state),
+            (b"surrogate-key", " ".join(keys).encode()),
+            (b"cache-tag", ",".join(keys).encode()),
         ]
-        if page.status == 200 and etag_matches(
-            _header(scope, b"if-none-match"), page.etag
+        page.not_modified_headers = common
+        for encoding, body in (
+            ("identity", page.body),
+            ("gzip", page.gzip_body),
+            ("br", page.br_body),
         ):
+            headers = page.headers + common
+            headers.append((b"content-length", str(len(body)).encode()))
+            if encoding != "identity":
+                headers.append((b"content-encoding", encoding.encode()))
+            page.variants[encoding] = (headers, body)
+
+    async def _respond(
+        self,
+        scope: Scope,
+        send: Send,
+        page: CachedPage,
+        state: bytes,
+        if_none_match: bytes,
+        accept: bytes,
+    ) -> None:
+        if not page.variants:
+            self._prepare(page)
+        if (
+            if_none_match
+            and page.status == 200
+            and etag_matches(if_none_match.decode("latin-1"), page.etag)
+        ):
+            headers = [*page.not_modified_headers, (b"x-cache", state)]
             await send(
-                {"type": "http.response.start", "status": 304, "headers": common}
+                {"type": "http.response.start", "status": 304, "headers": headers}
             )
             await send({"type": "http.response.body", "body": b""})
             return
-        encoding = choose_encoding(_header(scope, b"accept-encoding"))
-        body = {"br": page.br_body, "gzip": page.gzip_body}.get(encoding, page.body)
-        headers = page.headers + common + [(b"content-length", str(len(body)).encode())]
-        if encoding != "identity":
-            headers.append((b"content-encoding", encoding.encode()))
+        prepared, body = page.variants[self._encoding_for(accept)]
         await send(
-            {"type": "http.response.start", "status": page.status, "headers": headers}
+            {
+                "type": "http.response.start",
+                "status": page.status,
+                "headers": [*prepared, (b"x-cache", state)],
+            }
         )
         await send(
             {

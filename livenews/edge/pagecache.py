@@ -32,7 +32,11 @@ class CachedPage:
     etag: str = ""
     size: int = 0
     created: float = 0.0
-    variants: dict[str, bytes] = field(default_factory=dict)
+    # Filled by the edge on first use: (headers, body) per encoding.
+    variants: dict[str, tuple[list[tuple[bytes, bytes]], bytes]] = field(
+        default_factory=dict
+    )
+    not_modified_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
 
 
 def build_page(

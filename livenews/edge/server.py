@@ -11,11 +11,10 @@ import socket
 from typing import Any
 
 import uvicorn
-from starlette.applications import Starlette
 
 
 class EdgeServer(uvicorn.Server):
-    def __init__(self, config: uvicorn.Config, app: Starlette) -> None:
+    def __init__(self, config: uvicorn.Config, app: Any) -> None:
         super().__init__(config)
         self.edge_app = app
 
@@ -24,7 +23,7 @@ class EdgeServer(uvicorn.Server):
         await super().shutdown(sockets)
 
 
-def build_server(app: Starlette, **options: Any) -> EdgeServer:
+def build_server(app: Any, **options: Any) -> EdgeServer:
     """Return a uvicorn server for ``app`` (options as for ``uvicorn.Config``)."""
     options.setdefault("log_level", "warning")
     options.setdefault("access_log", False)
