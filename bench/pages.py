@@ -3,7 +3,8 @@
 Set-up: a fresh SQLite database gets ~50 stories the way production gets them:
 a feed farm process (``bench.feedfarm``) serves 5 feeds of 10 items, they are
 added with ``livenews sources import`` and stored with ``livenews ingest
---once``. Then ``livenews web`` (uvicorn, one process) serves the portal; the
+--once``. Then ``livenews web --workers 2`` (uvicorn, two processes, as nginx
+has two) serves the portal; the
 front page is fetched once and the same (uncompressed) bytes are written into
 the root of an nginx (``worker_processes 2``) with two servers: ``gzip off``
 (the reference) and ``gzip on`` (level 1; the edge issue targets >= 1x of it).
@@ -92,7 +93,16 @@ def run(quick: bool) -> dict[str, Any]:
         port = harness.free_port()
         web = procs.start(
             "livenews-web",
-            [harness.LIVENEWS, "web", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                harness.LIVENEWS,
+                "web",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--workers",
+                "2",
+            ],
             env=env,
         )
         harness.wait_http(port, "/", 60, web)
@@ -141,7 +151,7 @@ def run(quick: bool) -> dict[str, Any]:
             page_gzip_bytes=gz_size,
             seeded=seeded,
             commands={
-                "livenews": f"livenews web --host 127.0.0.1 --port {port}",
+                "livenews": f"livenews web --host 127.0.0.1 --port {port} --workers 2",
                 "nginx": "nginx -p PREFIX -c nginx.conf (see bench/nginx.py)",
                 "wrk": "wrk -t{threads} -c{connections} -d{duration_s}s --latency "
                 "--timeout=30s -H 'Accept-Encoding: gzip' URL".format(**wrk),

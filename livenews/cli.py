@@ -84,10 +84,31 @@ def serve(host: str, port: int) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def web(host: str, port: int) -> None:
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Processes sharing the port; each has its own hub and page cache.",
+)
+def web(host: str, port: int, workers: int) -> None:
     """Serve pages and live streams only; workers ingest."""
     migrate()
-    run_server(host, port, ingest=False)
+    if workers == 1:
+        run_server(host, port, ingest=False)
+        return
+    import uvicorn
+
+    click.echo(f"livenews is serving on http://{host}:{port}/ ({workers} processes)")
+    uvicorn.run(
+        "livenews.asgi:application",
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=3,
+    )
 
 
 @main.command()

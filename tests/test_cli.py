@@ -141,3 +141,36 @@ def test_python_dash_m_shows_help(cli):
         "demo",
     ):
         assert command in result.stdout
+
+
+def test_web_with_two_workers_serves_pages(cli):
+    import subprocess
+    import sys
+
+    import httpx
+
+    from tests.support.webprocs import free_port, wait_until_up
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "livenews",
+            "web",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+        ],
+        env=cli.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}", proc)
+        answers = {httpx.get(f"http://127.0.0.1:{port}/").status_code for _ in range(6)}
+        assert answers == {200}
+    finally:
+        proc.terminate()
+        proc.wait(15)
