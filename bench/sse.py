@@ -27,6 +27,7 @@ nchan) are medians of the per-round ratios.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from pathlib import Path
@@ -42,7 +43,8 @@ OUTBOX_POLL = "0.05"
 def parameters(quick: bool) -> dict[str, Any]:
     return {
         "quick": quick,
-        "streams": 200 if quick else 1000,
+        # BENCH_SSE_STREAMS=5000 runs the larger case.
+        "streams": int(os.environ.get("BENCH_SSE_STREAMS") or (200 if quick else 1000)),
         "rate_per_s": RATE,
         "warmup_s": WARM_S,
         "measure_s": 8.0 if quick else 15.0,
