@@ -2,7 +2,7 @@
 
 A request goes to the cache when it is a GET or HEAD without a session
 cookie. A response is cached when Django marked it with the keys of what it
-shows (``X-Livenews-Cache-Keys``, set by ``livenews.web.cachekeys``), it is a
+shows (``X-Livenews-Cache-Keys``, set with ``livenews.core.cachekeys``), it is a
 200 or 404, and it sets no cookie. Concurrent misses of one URL share one
 render (request coalescing). Answers carry ``ETag``, ``Cache-Control`` with
 ``s-maxage`` and ``stale-while-revalidate``, and the keys as ``Surrogate-Key``
@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
+from livenews.core.cachekeys import HEADER
 from livenews.edge.pagecache import CachedPage, PageCache, build_page
 
 Scope = MutableMapping[str, Any]
@@ -24,7 +25,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-KEYS_HEADER = b"x-livenews-cache-keys"
+KEYS_HEADER = HEADER.lower().encode()
 DROPPED_HEADERS = frozenset(
     {
         KEYS_HEADER,

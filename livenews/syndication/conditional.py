@@ -15,13 +15,15 @@ from datetime import datetime
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.http import http_date, parse_http_date_safe
 
+from livenews.core.cachekeys import HEADER
+
 # What a 304 repeats from the 200 it stands for (RFC 9110 15.4.5).
 KEPT_ON_304 = (
     "ETag",
     "Last-Modified",
     "Cache-Control",
     "Vary",
-    "X-Livenews-Cache-Keys",
+    HEADER,
 )
 
 

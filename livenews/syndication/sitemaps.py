@@ -18,9 +18,9 @@ from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest, HttpResponse
 
 from livenews.articles.models import Article
+from livenews.core.cachekeys import mark_cacheable
 from livenews.core.timeutil import now
 from livenews.syndication.conditional import finish
-from livenews.syndication.marking import mark_cacheable
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"

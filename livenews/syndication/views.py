@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 
+from livenews.core.cachekeys import mark_cacheable
 from livenews.live.models import LiveBlog
 from livenews.sources.models import Source
 from livenews.stories.models import Story, Topic
@@ -17,7 +18,6 @@ from livenews.syndication.feeds import (
     RssFeedWithContent,
 )
 from livenews.syndication.jsonfeed import render_json_feed
-from livenews.syndication.marking import mark_cacheable
 
 FORMATS = ("rss", "atom", "json")
 
