@@ -105,18 +105,10 @@ class LiveBlogStarted(DomainEvent):
 
 
 @dataclass(frozen=True)
-class LiveBlogEnded(DomainEvent):
-    """A live blog ended. Fields: liveblog_id, title, url, story_id (or null)."""
+class LiveBlogEnded(LiveBlogStarted):
+    """A live blog ended. Fields: as ``liveblog.started``."""
 
     type: ClassVar[str] = "liveblog.ended"
-    liveblog_id: int
-    title: str
-    url: str
-    story_id: int | None
-
-    def channels(self) -> list[str]:
-        extra = [f"story:{self.story_id}"] if self.story_id else []
-        return ["front", f"liveblog:{self.liveblog_id}", *extra]
 
 
 @dataclass(frozen=True)

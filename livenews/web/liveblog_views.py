@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -12,6 +11,7 @@ from livenews.core.html import html_to_text
 from livenews.live.models import LiveBlog, LiveEntry
 from livenews.live.queries import list_visible_entries
 from livenews.web.cachekeys import cache_with
+from livenews.web.jsonld import json_ld
 
 
 def structured_data(
@@ -37,8 +37,7 @@ def structured_data(
     }
     if liveblog.ended_at:
         data["coverageEndTime"] = liveblog.ended_at.isoformat()
-    # "<" escaped so no entry text can close the script element.
-    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    return json_ld(data)
 
 
 def liveblog_page(request: HttpRequest, liveblog_id: int) -> HttpResponse:

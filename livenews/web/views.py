@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -12,6 +10,7 @@ from livenews.sources.queries import list_sources
 from livenews.stories.models import Story, Topic
 from livenews.web import queries
 from livenews.web.cachekeys import cache_with
+from livenews.web.jsonld import json_ld
 
 
 def front_page(request: HttpRequest) -> HttpResponse:
@@ -65,7 +64,7 @@ def article_structured_data(request: HttpRequest, article: Article) -> str:
         data["image"] = [article.lead_image_url]
     if article.url:
         data["isBasedOn"] = article.url
-    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")
+    return json_ld(data)
 
 
 def article_page(request: HttpRequest, article_id: int) -> HttpResponse:

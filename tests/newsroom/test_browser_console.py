@@ -10,20 +10,27 @@ from tests.support.accounts import PASSWORD, current_code, make_user
 pytestmark = pytest.mark.browser
 
 
+def sign_in_page(browser, url: str, user):
+    """Open ``url`` in a new context and sign in there with password and TOTP."""
+    page = browser.new_context().new_page()
+    page.goto(url)
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#main button[type=submit]")
+    page.fill("#id_token", current_code(user))
+    page.click("#main button[type=submit]")
+    return page
+
+
 def test_editor_console_changes_reach_an_open_public_page(browser, edge_server):
     from livenews.stories.models import Story
 
     story = Story.objects.create(
         headline="Storm Berit reaches the coast", article_count=1, source_count=1
     )
-    editor = make_user("eve", "editor")
-    desk = browser.new_context().new_page()
-    desk.goto(edge_server.url("/newsroom/"))
-    desk.fill("#id_username", "eve")
-    desk.fill("#id_password", PASSWORD)
-    desk.click("#main button[type=submit]")
-    desk.fill("#id_token", current_code(editor))
-    desk.click("#main button[type=submit]")
+    desk = sign_in_page(
+        browser, edge_server.url("/newsroom/"), make_user("eve", "editor")
+    )
     desk.fill("#id_title", "Storm Berit: live")
     desk.select_option("#id_story", str(story.pk))
     desk.click("text=Start live blog")
@@ -60,14 +67,9 @@ def test_editor_console_changes_reach_an_open_public_page(browser, edge_server):
 def test_a_correction_shows_its_note_and_diff_to_readers(browser, edge_server):
     from livenews.articles.models import Article
 
-    editor = make_user("eve", "editor")
-    desk = browser.new_context().new_page()
-    desk.goto(edge_server.url("/newsroom/articles/new/"))
-    desk.fill("#id_username", "eve")
-    desk.fill("#id_password", PASSWORD)
-    desk.click("#main button[type=submit]")
-    desk.fill("#id_token", current_code(editor))
-    desk.click("#main button[type=submit]")
+    desk = sign_in_page(
+        browser, edge_server.url("/newsroom/articles/new/"), make_user("eve", "editor")
+    )
     desk.fill("#id_title", "Ossel falls 40 cm")
     desk.fill("#id_body", "The river Ossel fell 40 cm overnight.")
     desk.click("#main button[type=submit]")

@@ -2,42 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
-from django.db import transaction
 
-from livenews.articles.actions import create_article
 from livenews.articles.models import Article
-from livenews.articles.normalize import normalize_entry
 from livenews.sources.models import Source
-from livenews.sources.parsers import ParsedEntry
-from livenews.stories.actions import place_article
 from livenews.stories.models import Story
+from tests.support.articles import store_article
 
 pytestmark = pytest.mark.django_db
-
-
-def store(source: Source, guid: str, title: str) -> Article:
-    entry = ParsedEntry(
-        guid=guid,
-        url=f"https://example.org/{guid}",
-        title=title,
-        summary_html=f"<p>{title}.</p>",
-        published=datetime(2026, 5, 1, 8, 0, tzinfo=UTC),
-    )
-    moment = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
-    with transaction.atomic():
-        article = create_article(source, normalize_entry(entry, moment), moment)
-        place_article(article)
-    return article
 
 
 @pytest.fixture
 def two_stories():
     source = Source.objects.create(url="https://a.example.org/feed", name="Alpha")
-    one = store(source, "a1", "Dockworkers strike halts cranes at Saltmere port")
-    two = store(source, "b1", "Wrenwing probe lands on asteroid Tamberlin")
+    one = store_article(
+        source, "a1", "Dockworkers strike halts cranes at Saltmere port"
+    )
+    two = store_article(source, "b1", "Wrenwing probe lands on asteroid Tamberlin")
     return one, two
 
 
@@ -67,7 +48,7 @@ def test_an_editor_sets_headline_pins_merges_and_splits(signed_in, two_stories):
     assert two.story_id == keep.pk
 
     source = one.source
-    later = store(
+    later = store_article(
         source, "a2", "Dockworkers strike at Saltmere port enters a second day"
     )
     keep.refresh_from_db()

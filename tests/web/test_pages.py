@@ -2,31 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import pytest
-from django.db import transaction
 
-from livenews.articles.actions import create_article
-from livenews.articles.normalize import normalize_entry
 from livenews.sources.models import Source
-from livenews.sources.parsers import ParsedEntry
-from livenews.stories.actions import place_article
+from tests.support.articles import store_article
 
 pytestmark = pytest.mark.django_db
 
 
 def store(source: Source, guid: str, title: str) -> None:
-    entry = ParsedEntry(
-        guid=guid,
-        url=f"https://example.org/{guid}",
-        title=title,
-        summary_html="<p>Summary text.</p>",
-        published=datetime(2026, 5, 1, 8, 0, tzinfo=UTC),
-    )
-    moment = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
-    with transaction.atomic():
-        place_article(create_article(source, normalize_entry(entry, moment), moment))
+    store_article(source, guid, title, summary="<p>Summary text.</p>")
 
 
 def test_empty_front_page_explains_it_is_waiting_and_shows_failures(client):
