@@ -102,6 +102,9 @@ def _database() -> dict[str, object]:
         # A file, not memory, so servers started by tests in other threads and
         # processes see the same test database.
         config["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
+    elif os.environ.get("LIVENEWS_TEST_DATABASE_NAME"):
+        # Two test runs on one PostgreSQL server each need their own database.
+        config["TEST"] = {"NAME": os.environ["LIVENEWS_TEST_DATABASE_NAME"]}
     if env_bool("LIVENEWS_TESTING"):
         # Tests start servers in threads; closing after each request lets the
         # test database be dropped at the end.
