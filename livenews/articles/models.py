@@ -33,6 +33,9 @@ class Article(models.Model):
     updated_at = models.DateTimeField(null=True, blank=True)
     is_sample = models.BooleanField(default=False)
     hidden = models.BooleanField(default=False)
+    # The site section (world, politics, business…): from the entry's categories
+    # where they name one, else the source's default section; blank if neither.
+    section = models.CharField(max_length=40, blank=True, db_index=True)
     story = models.ForeignKey(
         "stories.Story",
         on_delete=models.SET_NULL,

@@ -47,6 +47,10 @@ class Story(models.Model):
     source_count = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=12, choices=STATUSES, default="developing")
     pinned = models.BooleanField(default=False)
+    # An editor's boost (or demotion, below zero) added to the ranking score.
+    boost = models.FloatField(default=0.0)
+    # The section most of the story's visible articles belong to.
+    section = models.CharField(max_length=40, blank=True, db_index=True)
     # Space-separated heaviest terms of the story's articles (for people and admin).
     terms = models.TextField(blank=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="stories")
