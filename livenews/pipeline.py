@@ -24,6 +24,7 @@ from django.db import IntegrityError, close_old_connections, transaction
 from livenews.articles import actions as article_actions
 from livenews.articles.extract import extract_page, text_as_html
 from livenews.articles.normalize import digest, normalize_entry
+from livenews.articles.sections import section_for
 from livenews.core import metrics
 from livenews.core.html import html_to_text
 from livenews.core.timeutil import now
@@ -247,7 +248,8 @@ def store_entry(source: Source, entry: ParsedEntry, fetched_at: datetime) -> boo
         return False
     try:
         with transaction.atomic():
-            article = article_actions.create_article(source, item, fetched_at)
+            section = section_for(entry.categories, source.section)
+            article = article_actions.create_article(source, item, fetched_at, section)
             place_article(article)
     except IntegrityError:
         return False  # another worker stored it first

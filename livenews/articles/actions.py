@@ -8,6 +8,7 @@ from django.db import transaction
 
 from livenews.articles.models import Article, ArticleRevision
 from livenews.articles.normalize import NormalizedArticle, digest
+from livenews.articles.sections import section_for
 from livenews.core.html import html_to_text, plain_line, sanitize_html
 from livenews.core.timeutil import now
 from livenews.events.outbox import emit
@@ -21,9 +22,15 @@ def is_known(source: Source, guid_hash: str) -> bool:
 
 
 def create_article(
-    source: Source, item: NormalizedArticle, fetched_at: datetime
+    source: Source,
+    item: NormalizedArticle,
+    fetched_at: datetime,
+    section: str | None = None,
 ) -> Article:
-    """Store a new article (the caller holds the transaction and assigns a story)."""
+    """Store a new article (the caller holds the transaction and assigns a story).
+
+    ``section`` defaults to the source's (see ``sections.section_for``).
+    """
     return Article.objects.create(
         source=source,
         guid=item.guid,
@@ -40,6 +47,7 @@ def create_article(
         fetched_at=fetched_at,
         content_hash=item.content_hash,
         is_sample=source.is_sample,
+        section=section_for((), source.section) if section is None else section,
     )
 
 
