@@ -99,6 +99,8 @@ def web(host: str, port: int, workers: int) -> None:
         return
     import uvicorn
 
+    from livenews.edge.server import HTTP_PROTOCOL
+
     click.echo(f"livenews is serving on http://{host}:{port}/ ({workers} processes)")
     uvicorn.run(
         "livenews.asgi:application",
@@ -108,6 +110,7 @@ def web(host: str, port: int, workers: int) -> None:
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=3,
+        http=HTTP_PROTOCOL,
     )
 
 

@@ -37,6 +37,9 @@ class CachedPage:
         default_factory=dict
     )
     not_modified_headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    # Filled with ``variants``: the status line and header lines of each
+    # encoding (and of the 304, as ``"304"``), for servers that write raw bytes.
+    wire_heads: dict[str, bytes] = field(default_factory=dict)
 
 
 def build_page(
@@ -79,13 +82,13 @@ class PageCache:
     def __len__(self) -> int:
         return len(self._pages)
 
-    def get(self, url: str, now: float) -> CachedPage | None:
+    def get(self, url: str, now: float, count_miss: bool = True) -> CachedPage | None:
         """Return the fresh entry for ``url`` (and mark it recently used)."""
         page = self._pages.get(url)
         if page is None or now - page.created > self.ttl:
             if page is not None:
                 self._remove(url)
-            self.misses += 1
+            self.misses += count_miss
             return None
         self._pages.move_to_end(url)
         self.hits += 1

@@ -12,6 +12,9 @@ from typing import Any
 
 import uvicorn
 
+# Page-cache hits are answered inside the HTTP protocol, below ASGI.
+HTTP_PROTOCOL = "livenews.edge.fasthits:FastHitProtocol"
+
 
 class EdgeServer(uvicorn.Server):
     def __init__(self, config: uvicorn.Config, app: Any) -> None:
@@ -28,4 +31,5 @@ def build_server(app: Any, **options: Any) -> EdgeServer:
     options.setdefault("log_level", "warning")
     options.setdefault("access_log", False)
     options.setdefault("timeout_graceful_shutdown", 3)
+    options.setdefault("http", HTTP_PROTOCOL)
     return EdgeServer(uvicorn.Config(app, lifespan="on", **options), app)
