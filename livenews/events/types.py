@@ -23,12 +23,17 @@ class DomainEvent:
         return asdict(self)
 
 
+def _section_channel(section: str) -> list[str]:
+    """Return ``["section:<slug>"]`` for a section, none without."""
+    return [f"section:{section}"] if section else []
+
+
 @dataclass(frozen=True)
 class ArticleAdded(DomainEvent):
     """A new article was stored.
 
     Fields: article_id, title, url (its page here), source_name, story_id,
-    published_at (ISO 8601 UTC).
+    published_at (ISO 8601 UTC), section (slug, or "").
     """
 
     type: ClassVar[str] = "article.added"
@@ -38,16 +43,18 @@ class ArticleAdded(DomainEvent):
     source_name: str
     story_id: int
     published_at: str
+    section: str = ""
 
     def channels(self) -> list[str]:
-        return ["front", f"story:{self.story_id}"]
+        return ["front", f"story:{self.story_id}", *_section_channel(self.section)]
 
 
 @dataclass(frozen=True)
 class StoryCreated(DomainEvent):
     """A story started with its first article.
 
-    Fields: story_id, headline, url, article_count, source_count, updated_at.
+    Fields: story_id, headline, url, article_count, source_count, updated_at,
+    section (slug, or "").
     """
 
     type: ClassVar[str] = "story.created"
@@ -57,16 +64,18 @@ class StoryCreated(DomainEvent):
     article_count: int
     source_count: int
     updated_at: str
+    section: str = ""
 
     def channels(self) -> list[str]:
-        return ["front", f"story:{self.story_id}"]
+        return ["front", f"story:{self.story_id}", *_section_channel(self.section)]
 
 
 @dataclass(frozen=True)
 class StoryUpdated(DomainEvent):
     """A story gained an article or changed.
 
-    Fields: story_id, headline, url, article_count, source_count, updated_at.
+    Fields: story_id, headline, url, article_count, source_count, updated_at,
+    section (slug, or "").
     """
 
     type: ClassVar[str] = "story.updated"
@@ -76,9 +85,10 @@ class StoryUpdated(DomainEvent):
     article_count: int
     source_count: int
     updated_at: str
+    section: str = ""
 
     def channels(self) -> list[str]:
-        return ["front", f"story:{self.story_id}"]
+        return ["front", f"story:{self.story_id}", *_section_channel(self.section)]
 
 
 EVENT_TYPES: dict[str, type[DomainEvent]] = {

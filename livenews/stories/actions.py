@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from livenews.articles import dedupe
 from livenews.articles.models import Article
@@ -37,22 +37,48 @@ def place_article(article: Article) -> Story:
     """
     with openindex.open_index() as memory:
         _sweep_idle_stories()
-        sig = dedupe.fingerprint(copies.text_of(article))
-        found = copies.find_original(article, sig)
-        story = _story_of(found[0]) if found else None
-        if found is not None and story is not None:
-            _attach_copy(article, found[0], story, sig)
-            created = False
-        else:
-            if sig is not None:
-                copies.record_fingerprint(article, sig)
-            story, created = _assign(memory, article)
-        _refresh(story)
-        # This process wrote the story's state: the next sync need not re-read it.
-        memory.seen[story.pk] = story.updated_at
-        _emit_story(story, created)
-        _emit_article(article, story)
-        return story
+        return _place(memory, article)
+
+
+def place_waiting_articles(articles: Iterable[Article]) -> int:
+    """Place articles stored in bulk (``awaits_story``); return how many were placed.
+
+    Each article is claimed, placed and announced in its own transaction, so
+    a crash leaves the rest waiting and never announces one twice; an article
+    another worker claimed first is skipped. The open-story index is synced
+    once for the whole batch instead of once per article.
+    """
+    placed = 0
+    with openindex.open_index() as memory:
+        _sweep_idle_stories()
+        for article in articles:
+            with transaction.atomic():
+                claimed = Article.objects.filter(pk=article.pk, awaits_story=True)
+                if not claimed.update(awaits_story=False):
+                    continue
+                article.awaits_story = False
+                _place(memory, article)
+            placed += 1
+    return placed
+
+
+def _place(memory: openindex.Memory, article: Article) -> Story:
+    sig = dedupe.fingerprint(copies.text_of(article))
+    found = copies.find_original(article, sig)
+    story = _story_of(found[0]) if found else None
+    if found is not None and story is not None:
+        _attach_copy(article, found[0], story, sig)
+        created = False
+    else:
+        if sig is not None:
+            copies.record_fingerprint(article, sig)
+        story, created = _assign(memory, article)
+    _refresh(story)
+    # This process wrote the story's state: the next sync need not re-read it.
+    memory.seen[story.pk] = story.updated_at
+    _emit_story(story, created)
+    _emit_article(article, story)
+    return story
 
 
 def _story_of(original: Article) -> Story | None:
@@ -161,9 +187,22 @@ def _refresh(story: Story) -> None:
         story=story, stored_at__gte=at - lifecycle.VELOCITY_WINDOW
     ).count()
     story.velocity = lifecycle.velocity(recent)
+    story.section = _most_common_section(visible)
     story.updated_at = at
     story.status = lifecycle.status(story.first_seen_at, at, story.velocity, at)
     story.save()
+
+
+def _most_common_section(visible: QuerySet[Article]) -> str:
+    """Return the section most of ``visible`` belong to (ties: alphabetical)."""
+    top = (
+        visible.exclude(section="")
+        .values_list("section")
+        .annotate(n=Count("id"))
+        .order_by("-n", "section")
+        .first()
+    )
+    return top[0] if top else ""
 
 
 def _sweep_idle_stories() -> None:
@@ -279,6 +318,7 @@ def _emit_story(story: Story, created: bool) -> None:
         "article_count": story.article_count,
         "source_count": story.source_count,
         "updated_at": story.updated_at.isoformat(),
+        "section": story.section,
     }
     emit(StoryCreated(**fields) if created else StoryUpdated(**fields))
 
@@ -292,6 +332,7 @@ def _emit_article(article: Article, story: Story) -> None:
             source_name=article.source.name or article.source.url,
             story_id=story.pk,
             published_at=article.published_at.isoformat(),
+            section=article.section,
         )
     )
 
