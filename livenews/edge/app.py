@@ -87,7 +87,6 @@ def create_app(
         max_bytes=int(conf["PAGE_CACHE_MB"]) * 1024 * 1024,
         ttl=float(conf["PAGE_CACHE_TTL"]),
     )
-    hub.observers.append(lambda event: invalidate(cache, event))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -134,6 +133,12 @@ def create_app(
         bypass_prefixes=("/live/", "/static/"),
     )
     pages.state = app.state
+
+    def on_event(event: WireEvent) -> None:
+        invalidate(cache, event)
+        pages.note_event(event.id)
+
+    hub.observers.append(on_event)
     app.state.hub = hub
     app.state.page_cache = cache
     app.state.pages = pages

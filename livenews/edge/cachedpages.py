@@ -140,7 +140,13 @@ class CachingEdge:
             f"public, max-age=0, s-maxage={s_maxage}, "
             f"stale-while-revalidate={stale_while_revalidate}"
         ).encode()
-        self._inflight: dict[str, asyncio.Future[CachedPage | Passthrough]] = {}
+        # Renders in flight: their future and the cache's seq when they began.
+        self._inflight: dict[
+            str, tuple[asyncio.Future[CachedPage | Passthrough], int]
+        ] = {}
+        # The newest event this process received, sent with every cached page
+        # (X-Livenews-Seen): a page's embedded event id is never below it.
+        self.seen_line = b""
         self.renders = 0
         self.raw_hits = 0  # hits answered below ASGI (answer_hit)
 
@@ -168,16 +174,21 @@ class CachingEdge:
     async def _render_once(
         self, url: str, scope: Scope, receive: Receive
     ) -> CachedPage | Passthrough:
-        leader = self._inflight.get(url)
-        if leader is not None:
+        joined = self._inflight.get(url)
+        if joined is not None:
+            leader, leader_seq = joined
+            arrived_seq = self.cache.seq
             result = await asyncio.shield(leader)
-            if isinstance(result, CachedPage):
-                return result
-            return await self._render(url, scope, receive)  # not shareable
+            if not isinstance(result, CachedPage):
+                return await self._render(url, scope, receive)  # not shareable
+            if self.cache.invalidated_between(leader_seq, arrived_seq, result.keys):
+                # That render began before an event this request came after.
+                return await self._render_once(url, scope, receive)
+            return result
         future: asyncio.Future[CachedPage | Passthrough] = (
             asyncio.get_running_loop().create_future()
         )
-        self._inflight[url] = future
+        self._inflight[url] = (future, self.cache.seq)
         try:
             result = await self._render(url, scope, receive)
             future.set_result(result)
@@ -226,6 +237,10 @@ class CachingEdge:
         )
         self.cache.put(url, page, started_seq)
         return page
+
+    def note_event(self, event_id: int) -> None:
+        """Record the newest event received (after its pages were invalidated)."""
+        self.seen_line = b"x-livenews-seen: %d\r\n" % event_id
 
     def _encoding_for(self, accept: bytes) -> str:
         encoding = self._encodings.get(accept)
@@ -321,18 +336,19 @@ class CachingEdge:
             and etag_matches(if_none_match.decode("latin-1"), page.etag)
         ):
             headers = [*page.not_modified_headers, (b"x-cache", state)]
+            if self.seen_line:
+                headers.append((b"x-livenews-seen", self.seen_line[17:-2]))
             await send(
                 {"type": "http.response.start", "status": 304, "headers": headers}
             )
             await send({"type": "http.response.body", "body": b""})
             return
         prepared, body = page.variants[self._encoding_for(accept)]
+        headers = [*prepared, (b"x-cache", state)]
+        if self.seen_line:
+            headers.append((b"x-livenews-seen", self.seen_line[17:-2]))
         await send(
-            {
-                "type": "http.response.start",
-                "status": page.status,
-                "headers": [*prepared, (b"x-cache", state)],
-            }
+            {"type": "http.response.start", "status": page.status, "headers": headers}
         )
         await send(
             {

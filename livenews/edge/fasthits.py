@@ -96,7 +96,8 @@ class FastHitProtocol(HttpToolsProtocol):
         if found is None:
             return False
         head, body = found
-        self.transport.writelines((head, self._server_lines(), b"\r\n", body))
+        lines = (head, edge.seen_line, self._server_lines(), b"\r\n", body)
+        self.transport.writelines(lines)
         self.answered = True
         self.server_state.total_requests += 1
         if self.timeout_keep_alive_task is None:

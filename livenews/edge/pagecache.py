@@ -122,14 +122,20 @@ class PageCache:
         return dropped
 
     def _invalidated_since(self, started_seq: int, keys: frozenset[str]) -> bool:
-        if started_seq == self.seq:
+        return self.invalidated_between(started_seq, self.seq, keys)
+
+    def invalidated_between(
+        self, after_seq: int, upto_seq: int, keys: frozenset[str]
+    ) -> bool:
+        """Return True if an invalidation numbered in (after, upto] hit ``keys``."""
+        if upto_seq <= after_seq:
             return False
-        if not self._recent or self._recent[0][0] > started_seq + 1:
+        if not self._recent or self._recent[0][0] > after_seq + 1:
             return True  # too old to judge: assume the worst
         for seq, dropped in reversed(self._recent):
-            if seq <= started_seq:
+            if seq <= after_seq:
                 return False
-            if dropped & keys:
+            if seq <= upto_seq and dropped & keys:
                 return True
         return False
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from datetime import timedelta
 
@@ -78,8 +79,13 @@ def test_no_page_is_served_stale_once_the_hub_has_the_event(edge_server):
     for round_ in range(10):
         httpx.get(edge_server.url("/"))
         alert = actions.create_alert(f"Alert {round_}", "", now() + timedelta(hours=1))
-        wait_for_hub(edge_server, get_latest_event_id())
-        assert f"Alert {round_}" in httpx.get(edge_server.url("/")).text
+        newest = get_latest_event_id()
+        wait_for_hub(edge_server, newest)
+        page = httpx.get(edge_server.url("/"))
+        assert f"Alert {round_}" in page.text
+        assert int(page.headers["x-livenews-seen"]) >= newest
+        embedded = re.search(r'data-last-event-id="(\d+)"', page.text)
+        assert embedded and int(embedded.group(1)) >= newest
         actions.retract_alert(alert)
 
 
