@@ -3,10 +3,23 @@
 One hub per web process. It wakes when this process commits events (the
 in-process bus) and otherwise polls the outbox every ``poll_interval`` seconds
 (``id > last``, an index range scan), so commits from other processes — a
-``livenews worker``, ``livenews ingest --once`` — reach readers too. Each event
-is encoded once as SSE bytes and put on the bounded queue of every client that
-listens to one of its channels; a client whose queue is full is dropped (it
-reconnects and replays by ``Last-Event-ID``) so it never slows the others.
+``livenews worker``, ``livenews ingest --once`` — reach readers too.
+
+Fan-out costs one write per client per read, whatever the number of events:
+
+* each event is encoded once as SSE bytes (and, for direct writes, framed once
+  as an HTTP/1.1 chunk), never once per client;
+* consecutive events of one read that go to the same channels are joined into
+  one message first (coalescing), so a burst is one write per client;
+* a client whose connection the hub can write to directly (uvicorn's
+  transport, see ``livenews.live.transport``) gets the shared chunk bytes
+  written by the hub itself: no task wakes per client. Otherwise the client's
+  own writer coroutine drains its pending messages with one ``send``.
+
+Every client is bounded: more than ``queue_size`` pending messages, or more
+than ``queue_size`` times 4 KiB unsent in its socket buffer, drops it (it
+reconnects and replays by ``Last-Event-ID``), so a slow client never slows
+the others.
 """
 
 from __future__ import annotations
@@ -18,6 +31,7 @@ import logging
 from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeVar
 
 from livenews.core import metrics
@@ -25,14 +39,25 @@ from livenews.events import bus
 
 log = logging.getLogger(__name__)
 
+# Unsent bytes a directly written client may hold per allowed pending message.
+BYTES_PER_QUEUED_MESSAGE = 4096
+
 
 @dataclass(frozen=True)
 class WireEvent:
-    """An outbox event, encoded once for the wire."""
+    """An outbox event (or several joined), encoded once for the wire.
+
+    ``id`` is the last outbox id it carries (0 for a heartbeat comment).
+    """
 
     id: int
     channels: frozenset[str]
     data: bytes
+
+    @cached_property
+    def chunk(self) -> bytes:
+        """The same bytes framed as one HTTP/1.1 chunk, built once for all clients."""
+        return b"%x\r\n%b\r\n" % (len(self.data), self.data)
 
 
 def encode_event(event_id: int, event_type: str, payload: object) -> bytes:
@@ -41,30 +66,131 @@ def encode_event(event_id: int, event_type: str, payload: object) -> bytes:
     return f"id: {event_id}\nevent: {event_type}\ndata: {body}\n\n".encode()
 
 
+def coalesce(events: list[WireEvent]) -> list[tuple[WireEvent, int]]:
+    """Join runs of consecutive events bound for the same channels into one.
+
+    Returns each joined message with the number of events it carries.
+    """
+    runs: list[list[WireEvent]] = []
+    for event in events:
+        if runs and event.channels == runs[-1][0].channels:
+            runs[-1].append(event)
+        else:
+            runs.append([event])
+    return [(_join(run), len(run)) for run in runs]
+
+
+def _join(run: list[WireEvent]) -> WireEvent:
+    if len(run) == 1:
+        return run[0]
+    return WireEvent(run[-1].id, run[0].channels, b"".join(e.data for e in run))
+
+
 class Client:
-    """One open stream: its channels and a bounded queue of pending messages."""
+    """One open stream: its channels and where its messages go.
+
+    A client starts *held*: messages the hub offers while the stream is still
+    sending its headers and replay are kept, and ``run`` lets through only
+    those newer than what the replay sent. Then either the hub writes each
+    message straight to the connection's transport, or (without one) they wait
+    in ``pending`` for the stream's writer, ``run``, to send them in one piece.
+    """
 
     def __init__(self, channels: frozenset[str], queue_size: int) -> None:
         self.channels = channels
-        self.queue: asyncio.Queue[WireEvent | None] = asyncio.Queue(queue_size)
+        self.queue_size = queue_size
+        self.max_unsent = queue_size * BYTES_PER_QUEUED_MESSAGE
         self.closed = False
+        self.sent_upto = 0
+        self.pending: list[WireEvent] = []
+        self._transport: asyncio.WriteTransport | None = None
+        self._wakeup: asyncio.Future[None] | None = None
+
+    @property
+    def direct(self) -> bool:
+        """Whether the hub writes this client's messages to its transport itself."""
+        return self._transport is not None
 
     def offer(self, event: WireEvent) -> None:
-        """Queue ``event``; when the queue is full, close this client instead."""
+        """Pass ``event`` on; a client too far behind is closed instead."""
         if self.closed:
             return
-        try:
-            self.queue.put_nowait(event)
-        except asyncio.QueueFull:
-            metrics.SSE_DROPPED.inc()
-            self.close()
+        transport = self._transport
+        if transport is not None:
+            if event.id and event.id <= self.sent_upto:
+                return
+            if transport.is_closing():
+                self.close()
+                return
+            transport.write(event.chunk)
+            if transport.get_write_buffer_size() > self.max_unsent:
+                self.drop()
+            return
+        if len(self.pending) >= self.queue_size:
+            self.drop()
+            return
+        self.pending.append(event)
+        wakeup = self._wakeup
+        if wakeup is not None and not wakeup.done():
+            wakeup.set_result(None)
+
+    def drop(self) -> None:
+        """Close a client that fell behind; a direct connection is cut at once.
+
+        (Its backlog would otherwise wait in memory for a reader that does not
+        read. Through ``send`` the server owns the connection: the stream ends
+        when the server lets its last write through.)
+        """
+        metrics.SSE_DROPPED.inc()
+        transport = self._transport
+        self.close()
+        if transport is not None:
+            transport.abort()
 
     def close(self) -> None:
         """End the stream: drop pending messages and wake the writer."""
         self.closed = True
-        while not self.queue.empty():
-            self.queue.get_nowait()
-        self.queue.put_nowait(None)
+        self._transport = None
+        self.pending.clear()
+        wakeup = self._wakeup
+        if wakeup is not None and not wakeup.done():
+            wakeup.set_result(None)
+
+    def take(self) -> bytes:
+        """Return the pending messages not yet sent, as one piece of bytes."""
+        fresh = [e for e in self.pending if e.id == 0 or e.id > self.sent_upto]
+        self.pending.clear()
+        if fresh:
+            self.sent_upto = max(self.sent_upto, max(e.id for e in fresh))
+        return b"".join(e.data for e in fresh)
+
+    async def run(
+        self,
+        send_body: Callable[[bytes], Coroutine[Any, Any, None]],
+        sent_upto: int,
+        transport: asyncio.WriteTransport | None = None,
+    ) -> None:
+        """Deliver until the client is closed; ``sent_upto``: the replay's last id.
+
+        With a ``transport`` the hub writes to it from now on (this coroutine
+        only waits); otherwise each wake-up sends everything pending at once.
+        """
+        loop = asyncio.get_running_loop()
+        self.sent_upto = sent_upto
+        if transport is not None and not self.closed:
+            held = self.take()
+            if held:
+                transport.write(b"%x\r\n%b\r\n" % (len(held), held))
+            self._transport = transport
+        while not self.closed:
+            if self.pending:
+                body = self.take()
+                if body:
+                    await send_body(body)
+                continue
+            self._wakeup = loop.create_future()
+            await self._wakeup
+            self._wakeup = None
 
 
 # A comment line keeps idle streams open through proxies; id 0 is never filtered.
@@ -173,19 +299,23 @@ class Hub:
                     del self._by_channel[channel]
         metrics.SSE_CLIENTS.set(len(self.clients))
 
-    def _listeners_of(self, event: WireEvent) -> set[Client]:
+    def _listeners_of(self, event: WireEvent) -> tuple[Client, ...]:
+        # A copy: offering may close a client, and closing may remove it.
+        if len(event.channels) == 1:
+            (channel,) = event.channels
+            return tuple(self._by_channel.get(channel, ()))
         found: set[Client] = set()
         for channel in event.channels:
             listeners = self._by_channel.get(channel)
             if listeners:
                 found |= listeners
-        return found
+        return tuple(found)
 
     async def _heartbeat(self) -> None:
         """Send every client one shared comment per ``heartbeat`` seconds."""
         while True:
             await asyncio.sleep(self.heartbeat)
-            for client in list(self.clients):
+            for client in tuple(self.clients):
                 client.offer(HEARTBEAT)
 
     async def _run(self) -> None:
@@ -212,10 +342,12 @@ class Hub:
             for event in ready:
                 for observer in self.observers:
                     observer(event)
-                self.last_id = event.id
-                for client in self._listeners_of(event):
-                    client.offer(event)
-                    delivered += 1
+            for message, count in coalesce(ready):
+                self.last_id = message.id
+                listeners = self._listeners_of(message)
+                for client in listeners:
+                    client.offer(message)
+                delivered += count * len(listeners)
             if len(ready) < len(events) or len(events) < 500:
                 break
         if delivered:

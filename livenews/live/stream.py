@@ -4,9 +4,10 @@ Query: ``channels=front,story:12`` (default ``front``). A reconnecting client
 sends ``Last-Event-ID`` (header, or ``last_event_id`` in the query); the stream
 first replays the committed events it missed from the outbox, then follows the
 hub. When the gap is larger than the replay limit, it sends one ``reload``
-event instead of silently skipping. Pending messages are written together in
-one send (coalescing), and a heartbeat comment keeps proxies from closing an
-idle stream.
+event instead of silently skipping. Then the hub delivers: straight to the
+connection's transport under uvicorn, else pending messages go out together
+in one ``send`` (coalescing). A heartbeat comment keeps proxies from closing
+an idle stream.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qs
 
-from livenews.live.hub import Hub, WireEvent, encode_event
+from livenews.live.hub import Client, Hub, WireEvent, encode_event
+from livenews.live.transport import direct_transport
 
 Scope = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
@@ -50,12 +52,15 @@ class StreamEndpoint:
         max_clients: int = 10000,
         replay_limit: int = 1000,
         read_after: Callable[[int, int], list[WireEvent]],
+        direct_writes: bool = True,
     ) -> None:
         self.hub = hub
         self.retry_ms = retry_ms
         self.max_clients = max_clients
         self.replay_limit = replay_limit
         self.read_after = read_after
+        # Let the hub write to uvicorn's transport itself (livenews.live.transport).
+        self.direct_writes = direct_writes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
@@ -86,7 +91,14 @@ class StreamEndpoint:
             await send(
                 {"type": "http.response.body", "body": opening, "more_body": True}
             )
-            await self._follow(client, send, sent_upto)
+
+            async def send_body(body: bytes) -> None:
+                await send(
+                    {"type": "http.response.body", "body": body, "more_body": True}
+                )
+
+            transport = direct_transport(scope) if self.direct_writes else None
+            await client.run(send_body, sent_upto, transport)
             await send({"type": "http.response.body", "body": b""})
         except OSError:
             pass
@@ -110,27 +122,7 @@ class StreamEndpoint:
             return encode_event(horizon, "reload", {"reason": "gap too large"}), horizon
         return b"".join(e.data for e in wanted), horizon
 
-    async def _follow(self, client: Any, send: Send, sent_upto: int) -> None:
-        queue = client.queue
-        while True:
-            batch = [await queue.get()]
-            while not queue.empty():
-                batch.append(queue.get_nowait())
-            if any(item is None for item in batch):
-                return
-            # Replayed events may come again from the hub: each goes out once.
-            fresh = [e for e in batch if e.id == 0 or e.id > sent_upto]
-            if fresh:
-                sent_upto = max(sent_upto, max(e.id for e in fresh))
-                await send(
-                    {
-                        "type": "http.response.body",
-                        "body": b"".join(e.data for e in fresh),
-                        "more_body": True,
-                    }
-                )
-
-    async def _watch_disconnect(self, receive: Receive, client: Any) -> None:
+    async def _watch_disconnect(self, receive: Receive, client: Client) -> None:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":

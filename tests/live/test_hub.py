@@ -33,8 +33,41 @@ def publish(story_id: int, n: int = 1) -> None:
         connections.close_all()  # a worker thread's connection would outlive the test
 
 
+def publish_in_one_commit(story_id: int, n: int) -> None:
+    with transaction.atomic():
+        for i in range(n):
+            emit(
+                StoryUpdated(
+                    story_id=story_id,
+                    headline=f"h{i}",
+                    url="/s/",
+                    article_count=i,
+                    source_count=1,
+                    updated_at="2026-01-01",
+                )
+            )
+    connections.close_all()
+
+
 def run(coro):
     return asyncio.run(coro)
+
+
+def event_ids(messages) -> list[int]:
+    """Return the outbox ids inside (possibly joined) wire messages."""
+    return [
+        int(line[4:])
+        for message in messages
+        for line in message.data.decode().splitlines()
+        if line.startswith("id: ")
+    ]
+
+
+def drain(client) -> list:
+    """Return and forget what waits for the client's writer."""
+    taken = list(client.pending)
+    client.pending.clear()
+    return taken
 
 
 def new_hub(queue_size: int = 8) -> Hub:
@@ -56,7 +89,7 @@ def test_events_reach_only_clients_of_their_channels():
         other = hub.add_client(frozenset({"story:8"}))
         await asyncio.to_thread(publish, 7)
         await hub.read_new()
-        sizes = [c.queue.qsize() for c in (front, story, other)]
+        sizes = [len(c.pending) for c in (front, story, other)]
         await hub.stop()
         return sizes
 
@@ -73,16 +106,35 @@ def test_a_slow_client_is_dropped_while_others_keep_receiving():
         for _ in range(5):
             await asyncio.to_thread(publish, 1, 2)
             await hub.read_new()
-            while not fast.queue.empty():
-                received.append(fast.queue.get_nowait())
+            received.extend(drain(fast))
+        fast_open = not fast.closed
         await hub.stop()
-        return slow, fast, received
+        return slow, fast_open, received
 
-    slow, _, received = run(scenario())
-    assert slow.closed
-    assert slow.queue.get_nowait() is None  # the writer is told to end the stream
-    assert len(received) == 10
-    assert [e.id for e in received] == sorted(e.id for e in received)
+    slow, fast_open, received = run(scenario())
+    assert slow.closed and fast_open
+    assert slow.pending == []  # its backlog is dropped; it will replay
+    ids = event_ids(received)
+    assert len(ids) == 10
+    assert ids == sorted(ids)
+
+
+def test_events_of_one_read_go_out_as_one_message_per_client():
+    async def scenario():
+        hub = new_hub()
+        await hub.start()
+        client = hub.add_client(frozenset({"front"}))
+        await asyncio.to_thread(publish_in_one_commit, 1, 4)
+        await hub.read_new()  # (or the hub's own wake-up read them first)
+        messages = drain(client)
+        await hub.stop()
+        return messages
+
+    messages = run(scenario())
+    assert len(messages) == 1
+    ids = event_ids(messages)
+    assert len(ids) == 4 and messages[0].id == ids[-1]
+    assert messages[0].data.count(b"event: story.updated\n") == 4
 
 
 def test_hub_starts_after_the_newest_committed_event():
@@ -140,17 +192,16 @@ def test_events_committed_out_of_id_order_go_out_in_id_order():
         release.set()
         await asyncio.to_thread(writer.join, 10)
         await hub.read_new()
-        got = []
-        while not client.queue.empty():
-            got.append(client.queue.get_nowait())
+        got = drain(client)
         await hub.stop()
         return held_back, got
 
     held_back, got = run(scenario())
     assert held_back == 0
-    assert [e.id for e in got] == sorted(e.id for e in got)
-    assert len(got) == 2
-    assert b"first" in got[0].data
+    ids = event_ids(got)
+    assert ids == sorted(ids)
+    assert len(ids) == 2
+    assert got[0].data.index(b"first") < got[0].data.index(b'headline":"h0')
 
 
 def test_a_rolled_back_id_holds_delivery_only_for_the_grace_time():
@@ -180,10 +231,10 @@ def test_a_rolled_back_id_holds_delivery_only_for_the_grace_time():
         client = hub.add_client(frozenset({"front"}))
         await asyncio.to_thread(rolled_back_then_committed)
         await hub.read_new()
-        early = client.queue.qsize()
+        early = len(event_ids(client.pending))
         await asyncio.sleep(0.5)
         await hub.read_new()
-        late = client.queue.qsize()
+        late = len(event_ids(client.pending))
         await hub.stop()
         return early, late
 
