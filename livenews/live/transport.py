@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import MutableMapping
-from typing import Any
+from typing import Any, cast
 
 CYCLE_MODULE = "uvicorn.protocols.http.httptools_impl"
 TRANSPORT_METHODS = ("write", "get_write_buffer_size", "is_closing", "abort")
@@ -37,7 +37,7 @@ def direct_transport(scope: MutableMapping[str, Any]) -> asyncio.WriteTransport 
     kind = type(cycle)
     if kind.__module__ != CYCLE_MODULE or kind.__name__ != "RequestResponseCycle":
         return None
-    transport = getattr(cycle, "transport", None)
+    transport: Any = getattr(cycle, "transport", None)
     if (
         getattr(cycle, "scope", None) is not scope
         or getattr(cycle, "chunked_encoding", None) is not True
@@ -48,4 +48,4 @@ def direct_transport(scope: MutableMapping[str, Any]) -> asyncio.WriteTransport 
         or transport.is_closing()
     ):
         return None
-    return transport  # type: ignore[no-any-return]
+    return cast("asyncio.WriteTransport", transport)
