@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "livenews.web",
     "livenews.newsroom",
     "livenews.syndication",
+    "livenews.search",
     "livenews.api",
     "livenews.webhooks",
 ]

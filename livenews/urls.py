@@ -10,6 +10,7 @@ urlpatterns = [
     path("newsroom/", include("livenews.newsroom.urls")),
     path("", include("livenews.syndication.urls")),
     path("api/v1/", include("livenews.api.urls")),
+    path("search/", include("livenews.search.urls")),
     path("", include("livenews.web.urls")),
 ]
 

@@ -1,0 +1,81 @@
+"""Search articles: parse, catch the index up, match, rank, page, highlight."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils.safestring import SafeString, mark_safe
+
+from livenews.articles.models import Article
+from livenews.core.timeutil import now
+from livenews.search import backends, ranking
+from livenews.search.filters import SearchFilters
+from livenews.search.index import catch_up_quietly
+from livenews.search.query import SearchQuery, parse_query
+from livenews.search.snippets import best_snippet, highlight
+
+PAGE_SIZE = 20
+
+
+@dataclass
+class SearchHit:
+    article: Article
+    title_html: SafeString
+    snippet_html: SafeString
+
+
+@dataclass
+class SearchResults:
+    query: SearchQuery
+    hits: list[SearchHit] = field(default_factory=list)
+    # Matches found, at most ranking.CANDIDATES; ``capped`` when there were more.
+    total: int = 0
+    capped: bool = False
+    page: int = 1
+    pages: int = 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _hit(article: Article, query: SearchQuery) -> SearchHit:
+    phrases = query.phrases()
+    texts = (article.summary, article.body_text)
+    # Both are escaped text with <mark> tags only (see snippets).
+    return SearchHit(
+        article=article,
+        title_html=mark_safe(highlight(article.title, phrases)),  # noqa: S308
+        snippet_html=mark_safe(best_snippet(texts, phrases)),  # noqa: S308
+    )
+
+
+def search_articles(
+    text: str,
+    filters: SearchFilters | None = None,
+    page: int = 1,
+    at: datetime | None = None,
+) -> SearchResults:
+    """Return one page of the articles matching ``text``, best first."""
+    query = parse_query(text)
+    results = SearchResults(query=query)
+    if query.is_empty:
+        return results
+    catch_up_quietly()
+    limit = ranking.CANDIDATES
+    candidates = backends.list_candidates(query, filters or SearchFilters(), limit + 1)
+    results.capped = len(candidates) > limit
+    ranked = ranking.rank(candidates[:limit], at or now())
+    results.total = len(ranked)
+    results.pages = -(-len(ranked) // PAGE_SIZE)
+    results.page = min(max(page, 1), max(results.pages, 1))
+    first = (results.page - 1) * PAGE_SIZE
+    ids = [c.article_id for c in ranked[first : first + PAGE_SIZE]]
+    articles = Article.objects.select_related("source", "story").in_bulk(ids)
+    results.hits = [_hit(articles[pk], query) for pk in ids if pk in articles]
+    return results

@@ -1,0 +1,141 @@
+"""Highlight a query's words in an article's text, as safe HTML.
+
+Snippets are built here, in Python, rather than by FTS5's ``snippet()`` or
+PostgreSQL's ``ts_headline``: the index holds folded words and CJK bigrams, not
+the text a reader sees, and one builder gives the same snippet on both
+backends (``ts_headline`` also re-parses whole documents, the slowest part of
+a PostgreSQL search).
+
+How: the text is folded character by character (``textfold.fold_char``), keeping
+each folded character's position in the original. Each query phrase, folded
+and with its tokens joined by "any run of non-word characters", is found in the
+folded text; a Latin-script word must start at a word boundary, and (unless it
+is a prefix) end at one. The window of ``width`` characters holding the most
+matches is cut at word boundaries; the original text in it is HTML-escaped and
+each match wrapped in ``<mark>``. Only those tags are markup: everything else
+is escaped text, whatever the article contains.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from html import escape
+
+from livenews.search.query import Phrase
+from livenews.search.textfold import fold_char, is_unspaced
+
+ELLIPSIS = "…"
+
+
+def fold_with_positions(text: str) -> tuple[str, list[int]]:
+    """Return the folded text and, per folded character, its original index."""
+    out: list[str] = []
+    positions: list[int] = []
+    previous = ""
+    for i, ch in enumerate(text):
+        folded = fold_char(ch, previous)
+        out.append(folded)
+        positions.extend([i] * len(folded))
+        if not unicodedata.combining(ch):
+            previous = ch
+    return "".join(out), positions
+
+
+def _pattern(phrase: Phrase) -> str:
+    pieces = []
+    for i, token in enumerate(phrase.tokens):
+        # Bigram tokens of one CJK run overlap by a character.
+        if i and is_unspaced(token[0]) and is_unspaced(phrase.tokens[i - 1][-1]):
+            pieces.append(re.escape(token[1:]))
+        else:
+            pieces.append((r"[\W_]*" if i else "") + re.escape(token))
+    body = "".join(pieces)
+    if not is_unspaced(phrase.tokens[0][0]):
+        body = r"(?<![^\W_])" + body
+    if not phrase.prefix and not is_unspaced(phrase.tokens[-1][-1]):
+        body += r"(?![^\W_])"
+    return body
+
+
+def find_matches(folded: str, phrases: Sequence[Phrase]) -> list[tuple[int, int]]:
+    """Return sorted, non-overlapping (start, end) spans of ``phrases`` in
+    ``folded``."""
+    if not phrases:
+        return []
+    pattern = re.compile("|".join(f"(?:{_pattern(p)})" for p in phrases))
+    return [m.span() for m in pattern.finditer(folded) if m.end() > m.start()]
+
+
+def _original_spans(
+    spans: list[tuple[int, int]], positions: list[int]
+) -> list[tuple[int, int]]:
+    return [(positions[start], positions[end - 1] + 1) for start, end in spans]
+
+
+def _best_window(spans: list[tuple[int, int]], width: int) -> int:
+    """Return the start of the ``width`` window covering the most spans."""
+    best_start, best_count = spans[0][0], 0
+    for i, (start, _) in enumerate(spans):
+        count = sum(1 for s, e in spans[i:] if e <= start + width)
+        if count > best_count:
+            best_start, best_count = start, count
+    return best_start
+
+
+def _cut(text: str, start: int, width: int) -> tuple[int, int]:
+    """Return a window of about ``width`` around ``start``, at word boundaries."""
+    begin = max(0, start - width // 4)
+    if begin:
+        space = text.rfind(" ", max(0, begin - 20), begin + 1)
+        begin = space + 1 if space >= 0 else begin
+    end = min(len(text), begin + width)
+    if end < len(text):
+        space = text.find(" ", end - 20, end)
+        end = space if space > begin else end
+    return begin, end
+
+
+def _marked(text: str, spans: list[tuple[int, int]], begin: int, end: int) -> str:
+    parts: list[str] = []
+    at = begin
+    for start, stop in spans:
+        if start < at or stop > end:
+            continue
+        parts.append(escape(text[at:start]))
+        parts.append("<mark>" + escape(text[start:stop]) + "</mark>")
+        at = stop
+    parts.append(escape(text[at:end]))
+    return "".join(parts)
+
+
+def highlight(text: str, phrases: Sequence[Phrase]) -> str:
+    """Return all of ``text`` escaped, its matches in ``<mark>``."""
+    folded, positions = fold_with_positions(text)
+    spans = _original_spans(find_matches(folded, phrases), positions)
+    return _marked(text, spans, 0, len(text))
+
+
+def snippet(text: str, phrases: Sequence[Phrase], width: int = 240) -> str:
+    """Return escaped HTML of the best ``width``-character window of ``text``."""
+    text = " ".join(text.split())
+    folded, positions = fold_with_positions(text)
+    spans = _original_spans(find_matches(folded, phrases), positions)
+    start = _best_window(spans, width) if spans else 0
+    begin, end = _cut(text, start, width)
+    html = _marked(text, spans, begin, end)
+    if begin > 0:
+        html = ELLIPSIS + html
+    if end < len(text):
+        html += ELLIPSIS
+    return html
+
+
+def best_snippet(texts: Sequence[str], phrases: Sequence[Phrase]) -> str:
+    """Return the snippet of the first of ``texts`` that matches (else the first)."""
+    present = [text for text in texts if text.strip()]
+    for text in present:
+        if find_matches(fold_with_positions(text)[0], phrases):
+            return snippet(text, phrases)
+    return snippet(present[0], phrases) if present else ""

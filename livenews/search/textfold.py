@@ -1,0 +1,168 @@
+"""Turn text into the search index's words, the same way for documents and queries.
+
+Both backends index the *output* of this module, so SQLite FTS5 and PostgreSQL
+see the same words and a query finds the same articles on either:
+
+1. **Fold**: NFKD, then drop the accents of Latin, Greek and Cyrillic letters
+   ("Zürich" → "zurich", "São" → "sao"), then casefold ("Straße" → "strasse"),
+   then NFC. Marks of other scripts are kept: a Japanese voiced kana (が) or a
+   Devanagari vowel sign changes the word, not just its accent.
+2. **Words**: runs of letters, digits and marks; everything else separates.
+   Words longer than ``MAX_WORD`` characters are dropped (base64 blobs, hashes;
+   PostgreSQL refuses words over 2 KB anyway).
+3. **Scripts written without spaces** (Chinese, Japanese kana and kanji,
+   Korean Hangul): each run of such characters becomes its overlapping
+   character *bigrams*, the scheme of Lucene's CJK analyzer. "在北京举行" is
+   indexed as 在北 北京 京举 举行, so the query "北京" (one bigram) finds it
+   without a dictionary. A document run also yields its last character alone,
+   so every character starts some token and a one-character query can be a
+   prefix search ("京" → 京*). A query run of two or more characters becomes the
+   phrase of its bigrams ("北京举行" → "北京 京举 举行", adjacent).
+
+Known limit: a quoted phrase that crosses from a CJK run into a following
+Latin word ("举行 news") does not match, because of the extra last-character
+token between them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+
+MAX_WORD = 64
+
+# Kana voicing marks (゙ ゚) are combining marks too, but change the kana.
+_KEPT_MARKS = frozenset("\u3099\u309a")
+
+
+def _has_droppable_accents(ch: str) -> bool:
+    """Return True for Latin, Greek, Cyrillic (and Vietnamese) base letters."""
+    code = ord(ch)
+    return code < 0x0530 or 0x1E00 <= code <= 0x1FFF
+
+
+def fold_char(ch: str, previous: str) -> str:
+    """Return the folded form of one character, given the previous original one.
+
+    ``previous`` decides whether a lone combining mark is an accent to drop.
+    """
+    if unicodedata.combining(ch):
+        if ch not in _KEPT_MARKS and _has_droppable_accents(previous):
+            return ""
+        return ch
+    parts = unicodedata.normalize("NFKD", ch)
+    if _has_droppable_accents(parts[0]):
+        parts = "".join(p for p in parts if not unicodedata.combining(p))
+    return unicodedata.normalize("NFC", parts.casefold())
+
+
+def fold(text: str) -> str:
+    """Return ``text`` without Latin-script accents, casefolded (see module doc)."""
+    if text.isascii():
+        return text.lower()
+    out = []
+    previous = ""
+    for ch in text:
+        out.append(fold_char(ch, previous))
+        if not unicodedata.combining(ch):
+            previous = ch
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def is_unspaced(ch: str) -> bool:
+    """Return True for characters of scripts written without spaces between words."""
+    code = ord(ch)
+    return (
+        0x3040 <= code <= 0x30FF  # hiragana, katakana
+        or 0x3400 <= code <= 0x4DBF  # CJK extension A
+        or 0x4E00 <= code <= 0x9FFF  # CJK unified ideographs
+        or 0xAC00 <= code <= 0xD7AF  # Hangul syllables
+        or 0xF900 <= code <= 0xFAFF  # CJK compatibility ideographs
+        or 0x31F0 <= code <= 0x31FF  # katakana phonetic extensions
+        or 0x20000 <= code <= 0x3FFFF  # CJK extensions B and later
+    )
+
+
+def is_word_char(ch: str) -> bool:
+    """Return True for letters, digits and marks (what words are made of)."""
+    return unicodedata.category(ch)[0] in "LNM"
+
+
+def words(folded: str) -> Iterator[str]:
+    """Yield the words of already-folded text (runs of word characters)."""
+    if folded.isascii():
+        current = []
+        for ch in folded:
+            if ch.isalnum():
+                current.append(ch)
+            elif current:
+                yield "".join(current)
+                current = []
+        if current:
+            yield "".join(current)
+        return
+    start = -1
+    for i, ch in enumerate(folded):
+        if is_word_char(ch):
+            if start < 0:
+                start = i
+        elif start >= 0:
+            yield folded[start:i]
+            start = -1
+    if start >= 0:
+        yield folded[start:]
+
+
+def script_runs(word: str) -> Iterator[tuple[str, bool]]:
+    """Yield (run, is_unspaced) for the runs of one word ("iphone发布" → 2 runs)."""
+    if word.isascii():
+        yield word, False
+        return
+    start = 0
+    kind = is_unspaced(word[0])
+    for i in range(1, len(word)):
+        here = is_unspaced(word[i])
+        if here != kind:
+            yield word[start:i], kind
+            start, kind = i, here
+    yield word[start:], kind
+
+
+def bigrams(run: str) -> list[str]:
+    """Return the overlapping two-character pieces of ``run`` (at least one piece)."""
+    if len(run) < 2:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def document_tokens(text: str) -> list[str]:
+    """Return the index tokens of a document's text."""
+    tokens: list[str] = []
+    for word in words(fold(text)):
+        if len(word) > MAX_WORD:
+            continue
+        for run, unspaced in script_runs(word):
+            if unspaced and len(run) > 1:
+                tokens.extend(bigrams(run))
+                tokens.append(run[-1])
+            else:
+                tokens.append(run)
+    return tokens
+
+
+def document_text(text: str) -> str:
+    """Return the index text of a document: its tokens, space-separated."""
+    return " ".join(document_tokens(text))
+
+
+def query_tokens(word: str) -> tuple[list[str], bool]:
+    """Return the tokens one query word must match as a phrase, and whether the
+    last one is a prefix (a lone CJK character)."""
+    tokens: list[str] = []
+    for piece in words(fold(word)):
+        if len(piece) > MAX_WORD:
+            continue
+        for run, unspaced in script_runs(piece):
+            tokens.extend(bigrams(run) if unspaced else [run])
+    lone_cjk = len(tokens) == 1 and len(tokens[0]) == 1 and is_unspaced(tokens[0])
+    return tokens, lone_cjk
