@@ -15,3 +15,4 @@ urlpatterns = [
 ]
 
 handler404 = "livenews.web.views.not_found"
+handler500 = "livenews.web.views.server_error"

@@ -40,8 +40,9 @@ def test_front_page_lists_stories_and_latest_with_a_fixed_number_of_queries(
     for n in range(12):
         store(source, f"g{n}", f"Story number {n} about harbour cranes in Mirel {n}")
 
-    # stories, latest articles, the breaking alert, the live horizon
-    with django_assert_num_queries(4):
+    # stories, live blogs of those stories, latest articles, the breaking
+    # alert, the live horizon
+    with django_assert_num_queries(5):
         page = client.get("/")
 
     text = page.content.decode()
@@ -95,10 +96,19 @@ def test_metrics_are_in_prometheus_text_format(client):
     assert "livenews_sse_clients" in body
 
 
-def test_article_page_carries_news_article_structured_data(client):
+def structured_data(page: str) -> list[dict]:
+    """Return every JSON-LD block of a page, parsed."""
     import json
     import re
 
+    return [json.loads(b) for b in re.findall(r'ld\+json">(.*?)</script>', page)]
+
+
+def news_article_data(page: str) -> dict:
+    return next(d for d in structured_data(page) if d["@type"] == "NewsArticle")
+
+
+def test_article_page_carries_news_article_structured_data(client):
     from livenews.articles.actions import correct_article
     from livenews.articles.models import Article
 
@@ -106,11 +116,11 @@ def test_article_page_carries_news_article_structured_data(client):
     store(source, "sd", "Snowstorm closes the Varn pass")
     article = Article.objects.get()
     page = client.get(f"/article/{article.pk}/").content.decode()
-    data = json.loads(re.search(r'ld\+json">(.*?)</script>', page).group(1))
+    data = news_article_data(page)
     assert data["@type"] == "NewsArticle"
     assert data["datePublished"] == data["dateModified"]
 
     correct_article(article, "Snowstorm closes the Varn pass", "<p>Fixed</p>", "Typo")
     page = client.get(f"/article/{article.pk}/").content.decode()
-    data = json.loads(re.search(r'ld\+json">(.*?)</script>', page).group(1))
+    data = news_article_data(page)
     assert data["dateModified"] > data["datePublished"]

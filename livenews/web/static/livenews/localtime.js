@@ -1,0 +1,22 @@
+// Show times in the reader's time zone. The server renders UTC: each
+// <time datetime> gets its local date and time as a tooltip, and times written
+// as dates (data-local) are rewritten in local time. Relative texts ("5 min
+// ago") are left to live.js.
+(function () {
+  "use strict";
+  if (!window.Intl || !Intl.DateTimeFormat) return;
+  var full = new Intl.DateTimeFormat(undefined, {
+    dateStyle: "medium", timeStyle: "short", timeZoneName: "short"
+  });
+  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  function localise(root) {
+    root.querySelectorAll("time[datetime]").forEach(function (t) {
+      var when = new Date(t.getAttribute("datetime"));
+      if (isNaN(when)) return;
+      var text = full.format(when);
+      t.setAttribute("title", text);
+      if (t.hasAttribute("data-local") && zone !== "UTC") t.textContent = text;
+    });
+  }
+  localise(document);
+})();
