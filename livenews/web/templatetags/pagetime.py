@@ -60,7 +60,7 @@ def ago(when: datetime | None) -> SafeString:
         return at_time(when)
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
-        when.astimezone(UTC).isoformat(),
+        when.astimezone(UTC).isoformat(timespec="seconds"),
         absolute_text(when),
         relative_text(when, at),
     )
@@ -74,7 +74,7 @@ def at_time(when: datetime | None) -> SafeString:
         return format_html("")
     return format_html(
         '<time datetime="{}" data-local>{}</time>',
-        when.astimezone(UTC).isoformat(),
+        when.astimezone(UTC).isoformat(timespec="seconds"),
         absolute_text(when),
     )
 
