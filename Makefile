@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.run-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run demo test lint format bench clean
+.PHONY: run demo test lint format bench check-web screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("livenews needs Python 3.11+, found " + sys.version.split()[0] if sys.version_info < (3, 11) else 0)'
@@ -41,6 +41,21 @@ format: $(DEV_STAMP)
 
 bench: $(DEV_STAMP)  ## figures as JSON under bench/results/ (BENCH_ARGS="--quick --rev HEAD")
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+WEBCHECK := tools/webcheck
+WEBCHECK_STAMP := $(WEBCHECK)/node_modules/.installed
+
+# Pinned by package-lock.json; install scripts are skipped (they would download
+# a chromedriver and a Java of their own: both come from apt instead).
+$(WEBCHECK_STAMP): $(WEBCHECK)/package-lock.json
+	cd $(WEBCHECK) && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+check-web: $(DEV_STAMP) $(WEBCHECK_STAMP)  ## Lighthouse, axe and Nu on a demo portal (apt: chromium chromium-driver openjdk-17-jre-headless)
+	$(BIN)/python -m tools.webcheck.run $(WEBCHECK_ARGS)
+
+screenshots: $(DEV_STAMP)  ## docs/screenshots/*.png of the demo portal (phone and desktop)
+	$(BIN)/python -m tools.webcheck.screenshots
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
