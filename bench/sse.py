@@ -40,18 +40,27 @@ WARM_S = 3.0
 OUTBOX_POLL = "0.05"
 
 
-def parameters(quick: bool) -> dict[str, Any]:
+def parameters(
+    quick: bool,
+    *,
+    streams: int | None = None,
+    rate: float = RATE,
+    nchan_workers: int = 1,
+    scenario: str = "sse",
+) -> dict[str, Any]:
+    # BENCH_SSE_STREAMS=5000 runs the issue's larger case.
+    default = int(os.environ.get("BENCH_SSE_STREAMS") or (200 if quick else 1000))
     return {
+        "scenario": scenario,
         "quick": quick,
-        # BENCH_SSE_STREAMS=5000 runs the issue's larger case.
-        "streams": int(os.environ.get("BENCH_SSE_STREAMS") or (200 if quick else 1000)),
-        "rate_per_s": RATE,
+        "streams": streams or default,
+        "rate_per_s": rate,
         "warmup_s": WARM_S,
         "measure_s": 8.0 if quick else 15.0,
         "event_bytes": "~1 KB (900 bytes of filler)",
         "concurrent_connects": 200,
         "livenews_env": {"LIVENEWS_OUTBOX_POLL": OUTBOX_POLL},
-        "nchan_workers": 1,
+        "nchan_workers": nchan_workers,
         "rounds": 1 if quick else 2,
     }
 
@@ -70,7 +79,7 @@ def nchan_http(port: int) -> str:
 
 
 def start_livenews(
-    procs: harness.Processes, tmp: Path
+    procs: harness.Processes, tmp: Path, params: dict[str, Any]
 ) -> tuple[harness.Proc, int, list[str], dict[str, str]]:
     env = harness.livenews_env(tmp / "data", LIVENEWS_OUTBOX_POLL=OUTBOX_POLL)
     port = harness.free_port()
@@ -82,15 +91,16 @@ def start_livenews(
 
 
 def start_nchan(
-    procs: harness.Processes, tmp: Path
+    procs: harness.Processes, tmp: Path, params: dict[str, Any]
 ) -> tuple[harness.Proc, int, list[str], dict[str, str]]:
     if not machine.NCHAN_MODULE.exists():
         harness.ensure_tools("nginx")
         raise harness.Skip(f"{machine.NCHAN_MODULE} not installed")
     port = harness.free_port()
     main = f"load_module {machine.NCHAN_MODULE};"
+    workers = params["nchan_workers"]
     proc = nginx.start_nginx(
-        procs, tmp / "nchan", nchan_http(port), [port], workers=1, main=main
+        procs, tmp / "nchan", nchan_http(port), [port], workers=workers, main=main
     )
     publisher = [harness.PYTHON, "-m", "bench.sse_publish", "http"]
     publisher += ["--port", str(port), "--path", "/pub"]
@@ -106,10 +116,11 @@ TARGETS = {
 def measure(name: str, params: dict[str, Any]) -> dict[str, Any]:
     """Start one server, stream to N clients, publish, and return the figures."""
     start, path = TARGETS[name]
-    warm = int(RATE * WARM_S)
-    count = warm + int(RATE * params["measure_s"])
+    rate = params["rate_per_s"]
+    warm = int(rate * WARM_S)
+    count = warm + int(rate * params["measure_s"])
     with harness.workspace(f"sse-{name}") as (tmp, procs):
-        server, port, publisher_argv, env = start(procs, tmp)
+        server, port, publisher_argv, env = start(procs, tmp, params)
         time.sleep(1.0)
         rss_idle = harness.tree_rss(server.pid)
         client_argv = [harness.PYTHON, "-m", "bench.sse_client", "--port", str(port)]
@@ -120,11 +131,12 @@ def measure(name: str, params: dict[str, Any]) -> dict[str, Any]:
         )
         assert client.popen.stdout is not None and client.popen.stdin is not None
         client_lines = harness.LineReader(client.popen.stdout, client)
-        ready = client_lines.read_json("READY ", 90)
+        ready = client_lines.read_json("READY ", 120)
         time.sleep(1.0)  # let the last streams settle before the first event
+        rss_open = harness.tree_rss(server.pid)  # every stream open, all idle
         publisher = procs.start(
             "publisher",
-            [*publisher_argv, "--rate", str(RATE), "--count", str(count)],
+            [*publisher_argv, "--rate", str(rate), "--count", str(count)],
             env=env or None,
             stdout=subprocess.PIPE,
         )
@@ -155,13 +167,23 @@ def measure(name: str, params: dict[str, Any]) -> dict[str, Any]:
         "latency_ms": received["latency_ms"],
         "server_cpu_cores": round(cpu, 2),
         "rss_idle_mb": round(rss_idle / 2**20, 1),
+        "rss_open_mb": round(rss_open / 2**20, 1),
+        "rss_per_idle_stream_kb": round(
+            (rss_open - rss_idle) / max(opened, 1) / 1024, 1
+        ),
         "rss_mid_mb": round(rss_mid / 2**20, 1),
         "rss_per_stream_kb": round(rss_mid / params["streams"] / 1024, 1),
         "rss_growth_per_open_stream_kb": round(
             (rss_mid - rss_idle) / max(opened, 1) / 1024, 1
         ),
         "client": {
-            k: received[k] for k in ("client_cpu_cores", "bytes", "lost_after_headers")
+            k: received[k]
+            for k in (
+                "client_cpu_cores",
+                "bytes",
+                "lost_after_headers",
+                "worst_ms_by_seq",
+            )
         },
         "publisher": published,
     }
@@ -175,6 +197,7 @@ SUMMARY = {
     "latency_p99_ms": lambda m: m["latency_ms"]["p99"],
     "server_cpu_cores": lambda m: m["server_cpu_cores"],
     "rss_growth_per_open_stream_kb": lambda m: m["rss_growth_per_open_stream_kb"],
+    "rss_per_idle_stream_kb": lambda m: m.get("rss_per_idle_stream_kb"),
     "rss_per_stream_kb": lambda m: m["rss_per_stream_kb"],
 }
 
@@ -213,12 +236,18 @@ def round_ratios(rounds: list[dict[str, dict[str, Any]]]) -> dict[str, float | N
 
 def run(quick: bool) -> dict[str, Any]:
     """Run the scenario and return its result document (without machine facts)."""
-    params = parameters(quick)
+    return run_load(parameters(quick))
+
+
+def run_load(params: dict[str, Any]) -> dict[str, Any]:
+    """Measure livenews and nchan under the load ``params`` describe."""
+    rate = f"{params['rate_per_s']:g}"
     params["commands"] = {
         "livenews": "LIVENEWS_OUTBOX_POLL=0.05 livenews web --host 127.0.0.1 --port P",
         "nginx-nchan": "nginx -p PREFIX -c nginx.conf (see bench/sse.py nchan_http)",
         "client": "python -m bench.sse_client --port P --path PATH -n N --warm 30",
-        "publisher": "python -m bench.sse_publish {django|http} --rate 10 --count C",
+        "publisher": f"python -m bench.sse_publish {{django|http}} --rate {rate} "
+        "--count C",
     }
     notes = [
         "delivered / expected counts only the measured events (after the warm-up) "
@@ -227,6 +256,8 @@ def run(quick: bool) -> dict[str, Any]:
         "before the write; livenews' includes the SQLite commit and the outbox poll",
         "figures are medians over the rounds; ratios are medians of per-round "
         "livenews / nchan ratios (for latency, CPU and memory, lower is better)",
+        "rss_per_idle_stream_kb = (server RSS with every stream open, before the "
+        "first event - RSS before the first stream) / streams opened",
         "client, publisher and server share the same 2 vCPUs",
     ]
     rounds: list[dict[str, dict[str, Any]]] = []
@@ -249,7 +280,8 @@ def run(quick: bool) -> dict[str, Any]:
     else:
         reference = summarize([r["nginx-nchan"] for r in rounds])
     return {
-        "command": "python -m bench sse" + (" --quick" if quick else ""),
+        "command": f"python -m bench {params['scenario']}"
+        + (" --quick" if params["quick"] else ""),
         "parameters": params,
         "figures": {"livenews": mine},
         "reference": {"nginx-nchan": reference},
@@ -271,16 +303,17 @@ def table_rows(result: dict[str, Any]) -> list[list[str]]:
             return f"{f['delivered_ratio']:.1%} of {f['expected_per_round']:,}"
         if key == "latency":
             return f"p50 {f['latency_p50_ms']} ms, p99 {f['latency_p99_ms']} ms"
-        growth, cpu = f["rss_growth_per_open_stream_kb"], f["server_cpu_cores"]
-        return f"{growth} KB/stream, cpu {cpu}"
+        idle, cpu = f.get("rss_per_idle_stream_kb"), f["server_cpu_cores"]
+        return f"{idle} KB/idle stream, cpu {cpu}"
 
     def r(key: str, what: str = "") -> str:
         return "" if q.get(key) is None else f"{q[key]:.2f}x{what}"
 
     n = mine["streams_requested"]
+    rate = result["parameters"]["rate_per_s"]
     return [
         [
-            f"sse N={n} delivered (livenews | nchan)",
+            f"sse N={n} x {rate:g}/s delivered (livenews | nchan)",
             cell(mine, "delivered"),
             cell(ref, "delivered"),
             r("delivered_ratio"),
@@ -295,6 +328,6 @@ def table_rows(result: dict[str, Any]) -> list[list[str]]:
             "sse memory growth, server cpu",
             cell(mine, "mem"),
             cell(ref, "mem"),
-            r("rss_growth_per_open_stream_kb", " mem"),
+            r("rss_per_idle_stream_kb", " mem"),
         ],
     ]
