@@ -19,31 +19,9 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from bench import (
-    edge_misses,
-    edge_revalidate,
-    edge_storm,
-    harness,
-    ingest,
-    pages,
-    render,
-    search,
-    sse,
-    sse10k,
-)
+from bench import harness, ingest, pages, sse, sse10k
 
-# One line per scenario, in the order `python -m bench` runs them.
-SCENARIOS = {
-    "ingest": ingest,
-    "pages": pages,
-    "render": render,
-    "revalidate": edge_revalidate,
-    "misses": edge_misses,
-    "storm": edge_storm,
-    "search": search,
-    "sse": sse,
-    "sse10k": sse10k,
-}
+SCENARIOS = {"ingest": ingest, "pages": pages, "sse": sse, "sse10k": sse10k}
 
 
 def stop_on_signal(signum: int, frame: FrameType | None) -> None:
