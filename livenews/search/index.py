@@ -36,6 +36,7 @@ from livenews.search.textfold import document_text
 log = logging.getLogger(__name__)
 
 MAX_BODY_CHARS = 20_000
+COPIED_FIELDS = [f for f in SearchDocument._meta.concrete_fields if not f.primary_key]
 CATCH_UP_BATCH = 500
 
 
@@ -47,36 +48,61 @@ def body_of(summary: str, body_text: str) -> str:
     return body
 
 
-def build_document(
-    article_id: int, title: str, summary: str, body_text: str
-) -> SearchDocument:
-    """Return the (unsaved) document of one article."""
+FIELDS = (
+    "pk",
+    "title",
+    "summary",
+    "body_text",
+    "published_at",
+    "hidden",
+    "duplicate_of_id",
+    "source_id",
+    "story_id",
+    "section",
+    "language",
+)
+
+
+def build_document(row: dict[str, Any]) -> SearchDocument:
+    """Return the (unsaved) document of one article, from its ``FIELDS``."""
     return SearchDocument(
-        article_id=article_id,
-        title=document_text(title),
-        body=document_text(body_of(summary, body_text)),
+        article_id=row["pk"],
+        published_at=row["published_at"],
+        hidden=row["hidden"],
+        is_copy=row["duplicate_of_id"] is not None,
+        source_id=row["source_id"],
+        story_id=row["story_id"],
+        section=row["section"],
+        language=row["language"],
+        title=document_text(row["title"]),
+        body=document_text(body_of(row["summary"], row["body_text"])),
     )
 
 
 def index_articles(ids: Iterable[int]) -> int:
     """Index (or re-index) these articles now; return how many exist.
 
-    Ids of articles that no longer exist are dropped from the queue.
+    Ids of articles that no longer exist are dropped from the queue. The
+    articles are locked while they are read (PostgreSQL), so a concurrent
+    change waits and its trigger then updates the new document.
     """
     wanted = sorted(set(ids))
     indexed = 0
     for start in range(0, len(wanted), CATCH_UP_BATCH):
         chunk = wanted[start : start + CATCH_UP_BATCH]
         with transaction.atomic():
-            rows = Article.objects.filter(pk__in=chunk).values_list(
-                "pk", "title", "summary", "body_text"
+            rows = (
+                Article.objects.select_for_update(no_key=True)
+                .filter(pk__in=chunk)
+                .order_by("pk")
+                .values(*FIELDS)
             )
-            documents = [build_document(*row) for row in rows]
+            documents = [build_document(row) for row in rows]
             SearchDocument.objects.bulk_create(
                 documents,
                 update_conflicts=True,
                 unique_fields=["article"],
-                update_fields=["title", "body"],
+                update_fields=[f.name for f in COPIED_FIELDS],
             )
             PendingArticle.objects.filter(article_id__in=chunk).delete()
         indexed += len(documents)

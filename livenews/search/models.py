@@ -14,11 +14,25 @@ from livenews.articles.models import Article
 
 
 class SearchDocument(models.Model):
-    """An article's title and body as the index holds them (``textfold`` tokens)."""
+    """An article as the index holds it: what filters and ranking read, then its
+    title and body as ``textfold`` tokens.
+
+    The copied fields are kept in step with the article by database triggers
+    (see the migration), whatever writes the article. They sit before the
+    text columns so that reading them never walks a long body: the article's
+    own row, with its HTML, would (measured in docs/design-notes.md).
+    """
 
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
+    published_at = models.DateTimeField()
+    hidden = models.BooleanField(default=False)
+    is_copy = models.BooleanField(default=False)
+    source_id = models.BigIntegerField()
+    story_id = models.BigIntegerField(null=True)
+    section = models.CharField(max_length=40, blank=True)
+    language = models.CharField(max_length=16, blank=True)
     title = models.TextField()
     body = models.TextField()
 

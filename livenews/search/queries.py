@@ -16,6 +16,20 @@ from livenews.search.query import SearchQuery, parse_query
 from livenews.search.snippets import best_snippet, highlight
 
 PAGE_SIZE = 20
+# What a result shows: a page of whole articles would read their HTML bodies
+# and their stories' clustering state for nothing.
+SHOWN_FIELDS = (
+    "title",
+    "summary",
+    "body_text",
+    "published_at",
+    "language",
+    "url",
+    "source__name",
+    "source__url",
+    "story__source_count",
+    "story__merged_into",
+)
 
 
 @dataclass
@@ -76,6 +90,12 @@ def search_articles(
     results.page = min(max(page, 1), max(results.pages, 1))
     first = (results.page - 1) * PAGE_SIZE
     ids = [c.article_id for c in ranked[first : first + PAGE_SIZE]]
-    articles = Article.objects.select_related("source", "story").in_bulk(ids)
+    # Hidden again here: a document may lag its article by one transaction.
+    visible = (
+        Article.objects.filter(hidden=False)
+        .select_related("source", "story")
+        .only(*SHOWN_FIELDS)
+    )
+    articles = visible.in_bulk(ids)
     results.hits = [_hit(articles[pk], query) for pk in ids if pk in articles]
     return results

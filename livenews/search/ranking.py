@@ -26,8 +26,8 @@ rarer query is ranked in full.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 CANDIDATES = 1000
 TITLE_WEIGHT = 4.0
@@ -36,19 +36,18 @@ FAST_HALF_LIFE_S = DAY_S
 SLOW_HALF_LIFE_S = 30 * DAY_S
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A matching article, with what its score needs."""
 
     article_id: int
     relevance: float
-    published_at: datetime
+    published_ts: float  # seconds since the epoch
     source_count: int
 
 
-def freshness(published_at: datetime, now: datetime) -> float:
+def freshness(published_ts: float, now_ts: float) -> float:
     """Return the freshness factor (1.0 now, falling with age; see module doc)."""
-    age = max((now - published_at).total_seconds(), 0.0)
+    age = max(now_ts - published_ts, 0.0)
     fast: float = 0.5 ** (age / FAST_HALF_LIFE_S)
     slow: float = 0.5 ** (age / SLOW_HALF_LIFE_S)
     return 0.9 * fast + 0.1 * slow
@@ -59,16 +58,19 @@ def coverage(source_count: int) -> float:
     return 1.0 + math.log(max(source_count, 1))
 
 
-def score(candidate: Candidate, now: datetime) -> float:
+def score(candidate: Candidate, now_ts: float) -> float:
     """Return the candidate's score (larger first)."""
     relevance = max(candidate.relevance, 1e-9)
     return (
         relevance
-        * freshness(candidate.published_at, now)
+        * freshness(candidate.published_ts, now_ts)
         * coverage(candidate.source_count)
     )
 
 
 def rank(candidates: list[Candidate], now: datetime) -> list[Candidate]:
     """Return candidates best first (ties: newest article first)."""
-    return sorted(candidates, key=lambda c: (-score(c, now), -c.article_id))
+    now_ts = now.timestamp()
+    scored = [(score(c, now_ts), c.article_id, c) for c in candidates]
+    scored.sort(key=lambda item: (-item[0], -item[1]))
+    return [c for _, _, c in scored]

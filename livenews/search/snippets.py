@@ -27,17 +27,23 @@ from livenews.search.query import Phrase
 from livenews.search.textfold import fold_char, is_unspaced
 
 ELLIPSIS = "…"
+SCANNED_CHARS = 5000
 
 
 def fold_with_positions(text: str) -> tuple[str, list[int]]:
     """Return the folded text and, per folded character, its original index."""
+    if text.isascii():
+        return text.lower(), list(range(len(text)))
     out: list[str] = []
     positions: list[int] = []
     previous = ""
     for i, ch in enumerate(text):
-        folded = fold_char(ch, previous)
+        folded = ch.lower() if ch < "\x80" else fold_char(ch, previous)
         out.append(folded)
-        positions.extend([i] * len(folded))
+        if len(folded) == 1:
+            positions.append(i)
+        else:
+            positions.extend([i] * len(folded))
         if not unicodedata.combining(ch):
             previous = ch
     return "".join(out), positions
@@ -110,18 +116,17 @@ def _marked(text: str, spans: list[tuple[int, int]], begin: int, end: int) -> st
     return "".join(parts)
 
 
+def _spans(text: str, phrases: Sequence[Phrase]) -> list[tuple[int, int]]:
+    folded, positions = fold_with_positions(text)
+    return _original_spans(find_matches(folded, phrases), positions)
+
+
 def highlight(text: str, phrases: Sequence[Phrase]) -> str:
     """Return all of ``text`` escaped, its matches in ``<mark>``."""
-    folded, positions = fold_with_positions(text)
-    spans = _original_spans(find_matches(folded, phrases), positions)
-    return _marked(text, spans, 0, len(text))
+    return _marked(text, _spans(text, phrases), 0, len(text))
 
 
-def snippet(text: str, phrases: Sequence[Phrase], width: int = 240) -> str:
-    """Return escaped HTML of the best ``width``-character window of ``text``."""
-    text = " ".join(text.split())
-    folded, positions = fold_with_positions(text)
-    spans = _original_spans(find_matches(folded, phrases), positions)
+def _snippet_of(text: str, spans: list[tuple[int, int]], width: int) -> str:
     start = _best_window(spans, width) if spans else 0
     begin, end = _cut(text, start, width)
     html = _marked(text, spans, begin, end)
@@ -132,10 +137,23 @@ def snippet(text: str, phrases: Sequence[Phrase], width: int = 240) -> str:
     return html
 
 
-def best_snippet(texts: Sequence[str], phrases: Sequence[Phrase]) -> str:
-    """Return the snippet of the first of ``texts`` that matches (else the first)."""
-    present = [text for text in texts if text.strip()]
+def snippet(text: str, phrases: Sequence[Phrase], width: int = 240) -> str:
+    """Return escaped HTML of the best ``width``-character window of ``text``."""
+    text = " ".join(text[:SCANNED_CHARS].split())
+    return _snippet_of(text, _spans(text, phrases), width)
+
+
+def best_snippet(
+    texts: Sequence[str], phrases: Sequence[Phrase], width: int = 240
+) -> str:
+    """Return the snippet of the first of ``texts`` that matches (else the first).
+
+    Only the first ``SCANNED_CHARS`` of each text are searched, which bounds
+    the work per result whatever an article's length.
+    """
+    present = [" ".join(t[:SCANNED_CHARS].split()) for t in texts if t.strip()]
     for text in present:
-        if find_matches(fold_with_positions(text)[0], phrases):
-            return snippet(text, phrases)
-    return snippet(present[0], phrases) if present else ""
+        spans = _spans(text, phrases)
+        if spans:
+            return _snippet_of(text, spans, width)
+    return _snippet_of(present[0], [], width) if present else ""

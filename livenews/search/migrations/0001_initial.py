@@ -3,6 +3,21 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+# Article columns the search document copies, and how.
+COPIED = [
+    "published_at",
+    "hidden",
+    "duplicate_of_id",
+    "source_id",
+    "story_id",
+    "section",
+    "language",
+]
+SET_COPIED = (
+    "published_at = new.published_at, hidden = new.hidden, "
+    "is_copy = new.duplicate_of_id IS NOT NULL, source_id = new.source_id, "
+    "story_id = new.story_id, section = new.section, language = new.language"
+)
 SQLITE_INSTALL = [
     # External content: the index reads its rows from search_searchdocument and
     # stores only the inverted index; the triggers keep the two in step.
@@ -21,7 +36,8 @@ SQLITE_INSTALL = [
         INSERT INTO search_fts(search_fts, rowid, title, body)
         VALUES ('delete', old.article_id, old.title, old.body);
     END""",
-    """CREATE TRIGGER search_document_updated AFTER UPDATE ON search_searchdocument
+    """CREATE TRIGGER search_document_updated
+    AFTER UPDATE OF title, body ON search_searchdocument
     BEGIN
         INSERT INTO search_fts(search_fts, rowid, title, body)
         VALUES ('delete', old.article_id, old.title, old.body);
@@ -39,8 +55,15 @@ SQLITE_INSTALL = [
     BEGIN
         INSERT OR IGNORE INTO search_pendingarticle(article_id) VALUES (new.id);
     END""",
+    f"""CREATE TRIGGER search_article_moved
+    AFTER UPDATE OF {", ".join(COPIED)} ON articles_article
+    WHEN {" OR ".join(f"old.{c} IS NOT new.{c}" for c in COPIED)}
+    BEGIN
+        UPDATE search_searchdocument SET {SET_COPIED} WHERE article_id = new.id;
+    END""",
 ]
 SQLITE_REMOVE = [
+    "DROP TRIGGER IF EXISTS search_article_moved",
     "DROP TRIGGER IF EXISTS search_article_reworded",
     "DROP TRIGGER IF EXISTS search_article_inserted",
     "DROP TRIGGER IF EXISTS search_document_updated",
@@ -72,8 +95,23 @@ POSTGRES_INSTALL = [
         OR OLD.summary IS DISTINCT FROM NEW.summary
         OR OLD.body_text IS DISTINCT FROM NEW.body_text
     ) EXECUTE FUNCTION search_enqueue_article()""",
+    f"""CREATE FUNCTION search_copy_article() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+    BEGIN
+        UPDATE search_searchdocument SET {SET_COPIED.replace("new.", "NEW.")}
+        WHERE article_id = NEW.id;
+        RETURN NULL;
+    END
+    $$""",
+    f"""CREATE TRIGGER search_article_moved
+    AFTER UPDATE OF {", ".join(COPIED)} ON articles_article
+    FOR EACH ROW WHEN (
+        {" OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in COPIED)}
+    ) EXECUTE FUNCTION search_copy_article()""",
 ]
 POSTGRES_REMOVE = [
+    "DROP TRIGGER IF EXISTS search_article_moved ON articles_article",
+    "DROP FUNCTION IF EXISTS search_copy_article()",
     "DROP TRIGGER IF EXISTS search_article_reworded ON articles_article",
     "DROP TRIGGER IF EXISTS search_article_inserted ON articles_article",
     "DROP FUNCTION IF EXISTS search_enqueue_article()",
@@ -126,6 +164,13 @@ class Migration(migrations.Migration):
                         to="articles.article",
                     ),
                 ),
+                ("published_at", models.DateTimeField()),
+                ("hidden", models.BooleanField(default=False)),
+                ("is_copy", models.BooleanField(default=False)),
+                ("source_id", models.BigIntegerField()),
+                ("story_id", models.BigIntegerField(null=True)),
+                ("section", models.CharField(blank=True, max_length=40)),
+                ("language", models.CharField(blank=True, max_length=16)),
                 ("title", models.TextField()),
                 ("body", models.TextField()),
             ],
