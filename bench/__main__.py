@@ -19,9 +19,16 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from bench import harness, ingest, pages, sse, sse10k
+from bench import freshness, harness, ingest, pages, search, sse, sse10k
 
-SCENARIOS = {"ingest": ingest, "pages": pages, "sse": sse, "sse10k": sse10k}
+SCENARIOS = {
+    "ingest": ingest,
+    "pages": pages,
+    "search": search,
+    "sse": sse,
+    "sse10k": sse10k,
+    "freshness": freshness,
+}
 
 
 def stop_on_signal(signum: int, frame: FrameType | None) -> None:
