@@ -63,7 +63,13 @@ def normalize_entry(
     # Text from the source, not body_html: the sanitizer unwraps blocks it does
     # not allow (h1…), which would glue their words to the next ones.
     body_text = html_to_text(body_source[:MAX_BODY])
-    summary = html_to_text(entry.summary_html[:MAX_BODY])[:1000]
+    # Most feeds carry one text: then the summary is the body's (same result).
+    summary_text = (
+        body_text
+        if entry.summary_html is body_source
+        else html_to_text(entry.summary_html[:MAX_BODY])
+    )
+    summary = summary_text[:1000]
     title = plain_line(entry.title)[:MAX_TITLE] or body_text[:120].replace("\n", " ")
     if not title:
         return None
@@ -79,7 +85,7 @@ def normalize_entry(
         summary=summary,
         body_html=body_html,
         body_text=body_text,
-        authors=tuple(plain_line(a)[:200] for a in entry.authors if plain_line(a)),
+        authors=tuple(n[:200] for n in map(plain_line, entry.authors) if n),
         lead_image_url=entry.image_url if is_http_url(entry.image_url) else "",
         published_at=published_at,
         date_note=note,
