@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from livenews.articles.models import Article, ArticleRevision
 from livenews.articles.normalize import NormalizedArticle, digest
@@ -31,7 +31,64 @@ def create_article(
 
     ``section`` defaults to the source's (see ``sections.section_for``).
     """
-    return Article.objects.create(
+    article = new_article(source, item, fetched_at, section)
+    article.save(force_insert=True)
+    return article
+
+
+def store_new_articles(
+    source: Source,
+    items: list[tuple[NormalizedArticle, str]],
+    fetched_at: datetime,
+) -> list[Article]:
+    """Store the (item, section) pairs ``source`` has not given before, at once.
+
+    One query finds the known guids, one ``bulk_create`` inserts the rest in
+    one transaction, marked as awaiting their story (the caller places them
+    next, see ``pipeline.place_waiting_articles``). When a concurrent writer
+    (a WebSub push beside a poll) stored one of them first, the batch is
+    retried item by item, each in a savepoint, keeping the others.
+    """
+    hashes = [item.guid_hash for item, _ in items]
+    known = set(
+        Article.objects.filter(source=source, guid_hash__in=hashes).values_list(
+            "guid_hash", flat=True
+        )
+    )
+    fresh: dict[str, Article] = {}
+    for item, section in items:
+        if item.guid_hash not in known and item.guid_hash not in fresh:
+            article = new_article(source, item, fetched_at, section)
+            article.awaits_story = True
+            fresh[item.guid_hash] = article
+    if not fresh:
+        return []
+    try:
+        with transaction.atomic():
+            return Article.objects.bulk_create(list(fresh.values()))
+    except IntegrityError:
+        pass
+    stored = []
+    with transaction.atomic():
+        for article in fresh.values():
+            article.pk = None
+            try:
+                with transaction.atomic():
+                    article.save(force_insert=True)
+            except IntegrityError:
+                continue
+            stored.append(article)
+    return stored
+
+
+def new_article(
+    source: Source,
+    item: NormalizedArticle,
+    fetched_at: datetime,
+    section: str | None = None,
+) -> Article:
+    """Return the (unsaved) article for a normalized item."""
+    return Article(
         source=source,
         guid=item.guid,
         guid_hash=item.guid_hash,

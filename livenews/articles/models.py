@@ -36,6 +36,10 @@ class Article(models.Model):
     # The site section (world, politics, business…): from the entry's categories
     # where they name one, else the source's default section; blank if neither.
     section = models.CharField(max_length=40, blank=True, db_index=True)
+    # Stored by a bulk ingest pass and not yet placed in a story: the pass's
+    # placing step takes these in id order, each in its own transaction with
+    # its story and events, and clears the flag there (see pipeline.py).
+    awaits_story = models.BooleanField(default=False)
     story = models.ForeignKey(
         "stories.Story",
         on_delete=models.SET_NULL,
@@ -52,6 +56,14 @@ class Article(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "guid_hash"], name="article_unique_guid_per_source"
+            )
+        ]
+        indexes = [
+            # Partial: holds only the few articles waiting for their story.
+            models.Index(
+                fields=["id"],
+                condition=models.Q(awaits_story=True),
+                name="article_awaiting_story",
             )
         ]
 
