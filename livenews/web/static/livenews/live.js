@@ -1,7 +1,8 @@
 // Live updates for the public pages. The pages work fully without this
 // script; with it they follow /live/stream (server-sent events) and apply each
 // event in place: new articles and stories, live blog entries (posted, edited,
-// pinned, deleted), breaking alerts. Where EventSource is missing or keeps
+// pinned, deleted), breaking alerts; then the story and article lists settle on
+// the server's rendering of the page (see "settling" below). Where EventSource is missing or keeps
 // failing, it polls /live/since/<id>.json at the interval the server says.
 (function () {
   "use strict";
@@ -21,6 +22,7 @@
     var handler = handlers[type];
     if (!handler) return;
     try { handler(data); } catch (err) { if (window.console) console.warn("live update failed", err); }
+    if (settleAfter[type]) scheduleSettle();
   }
 
   // ---------- small DOM helpers ----------
@@ -56,12 +58,13 @@
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
   // ---------- relative times ("5 min ago"), absolute time in the tooltip ----------
+  // The same texts as the server's |ago filter (livenews/web/templatetags/pagetime.py).
   function relative(iso) {
     var seconds = (Date.now() - new Date(iso).getTime()) / 1000;
     if (isNaN(seconds)) return null;
-    if (seconds < 45) return "just now";
-    if (seconds < 3600) return Math.round(seconds / 60) + " min ago";
-    if (seconds < 86400) return Math.round(seconds / 3600) + " h ago";
+    if (seconds < 60) return "just now";
+    if (seconds < 3600) return Math.floor(seconds / 60) + " min ago";
+    if (seconds < 86400) return Math.floor(seconds / 3600) + " h ago";
     return null;
   }
 
@@ -83,7 +86,8 @@
     var list = document.querySelector("[data-live-stories]");
     if (!list) return;
     if (!pendingStories.length) {
-      if (newButton) newButton.hidden = true;
+      // (style too: the stylesheet's display: block would beat [hidden])
+      if (newButton) { newButton.hidden = true; newButton.style.display = "none"; }
       document.title = baseTitle;
       return;
     }
@@ -97,15 +101,92 @@
       list.parentNode.insertBefore(newButton, list);
     }
     newButton.hidden = false;
+    newButton.style.display = "";
     newButton.textContent = plural(pendingStories.length, "new story").replace("storys", "stories");
     document.title = "(" + pendingStories.length + ") " + baseTitle;
   }
 
   function flushPending() {
     var list = document.querySelector("[data-live-stories]");
-    pendingStories.forEach(function (card) { list.insertBefore(card, list.firstChild); });
+    if (settledStories) {
+      replaceChildren(list, settledStories);
+    } else {
+      pendingStories.forEach(function (card) { list.insertBefore(card, list.firstChild); });
+    }
     pendingStories = [];
+    settledStories = null;
     showPending();
+  }
+
+  function replaceChildren(region, nodes) {
+    var before = {};
+    Array.prototype.forEach.call(region.children, function (n) { if (n.id) before[n.id] = true; });
+    while (region.firstChild) region.removeChild(region.firstChild);
+    nodes.forEach(function (n) {
+      if (n.id && !before[n.id]) flash(n);
+      region.appendChild(n);
+    });
+    refreshTimes();
+  }
+
+  // ---------- settling: the live regions converge on what a fresh load shows ----------
+  // Events apply at once, built from the event's fields; the server's page
+  // knows more (summaries, images, its ranking of stories). So a few seconds
+  // after story or article events the page fetches itself once (the event
+  // already dropped the cached copy) and takes its live regions from it, found
+  // by id: [data-live-stories] and [data-live-articles]. At the top of the page
+  // a region is replaced in place; scrolled down, the story cards on screen
+  // refresh in place and new stories wait behind the "N new stories" button.
+  // The delay has random jitter so thousands of readers do not ask at once.
+  var settleMs = window.LIVENEWS_SETTLE_MS || 3000;
+  var settleTimer = null;
+  var settledStories = null;  // the fetched story list, shown when the reader asks
+
+  function liveRegions(doc) {
+    return doc.querySelectorAll("[data-live-stories][id], [data-live-articles][id]");
+  }
+
+  function scheduleSettle() {
+    if (settleTimer || !liveRegions(document).length) return;
+    settleTimer = window.setTimeout(settle, settleMs * (1 + Math.random()));
+  }
+
+  function settleRegion(region, fresh) {
+    var nodes = Array.prototype.map.call(fresh.children, function (n) { return document.importNode(n, true); });
+    if (!region.hasAttribute("data-live-stories") || atTop()) {
+      if (region.hasAttribute("data-live-stories")) { pendingStories = []; settledStories = null; showPending(); }
+      replaceChildren(region, nodes);
+      return;
+    }
+    var waiting = [];
+    nodes.forEach(function (n) {
+      var shown = document.getElementById(n.id);
+      if (shown && shown.parentNode === region) shown.replaceWith(n.cloneNode(true));
+      else waiting.push(n);
+    });
+    settledStories = nodes;
+    pendingStories = waiting;
+    refreshTimes();
+    showPending();
+  }
+
+  function settle() {
+    settleTimer = null;
+    fetch(window.location.pathname + window.location.search, {
+      // no-cache: the browser's copy (max-age) predates the event; the server's
+      // page cache has already dropped its own.
+      credentials: "same-origin", cache: "no-cache", headers: { Accept: "text/html" }
+    })
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        liveRegions(document).forEach(function (region) {
+          var other = fresh.getElementById(region.id);
+          if (other) settleRegion(region, other);
+        });
+        if (!fresh.getElementById("empty-state")) dropEmptyState();
+      })
+      .catch(function () { /* the next event tries again */ });
   }
 
   window.addEventListener("scroll", function () { if (atTop() && pendingStories.length) flushPending(); }, { passive: true });
@@ -168,6 +249,7 @@
 
   on("story.created", upsertStory);
   on("story.updated", upsertStory);
+  var settleAfter = { "article.added": 1, "story.created": 1, "story.updated": 1 };
 
   // ---------- live blog ----------
   var entriesBox = document.getElementById("entries");
