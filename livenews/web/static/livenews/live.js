@@ -196,8 +196,8 @@
     if (empty) empty.remove();
   }
 
-  function countsText(d) {
-    return plural(d.article_count, "article") + " from " + plural(d.source_count, "source");
+  function countsText(d) {  // as the story card template writes them
+    return plural(d.source_count, "source") + " · " + plural(d.article_count, "article");
   }
 
   on("article.added", function (d) {
