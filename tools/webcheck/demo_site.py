@@ -16,6 +16,7 @@ import json
 import os
 from datetime import timedelta
 from typing import Any
+from urllib.parse import quote
 
 # Entries of the live blog, oldest first: (minutes before now, body, key event?).
 # A key event's first line is its title in the "key events" box.
@@ -130,19 +131,24 @@ def build() -> dict[str, Any]:
         now() + timedelta(hours=6),
     )
     topic = story.topics.order_by("id").first()
+    pages = {
+        "front": "/",
+        "story": story.get_absolute_url(),
+        "article": Article.objects.get(pk=article.pk).get_absolute_url(),
+        "liveblog": liveblog_url(liveblog),
+        "topic": topic.get_absolute_url() if topic else "",
+        "section": f"/section/{story.section}/" if story.section else "",
+        "source": f"/source/{article.source_id}/",
+        "sources": "/sources/",
+        "liveblogs": "/liveblog/",
+        "search": "/search/?q=" + quote(story.display_headline.split()[0]),
+        "about": "/about/",
+        "not-found": "/story/999999999/",
+    }
     return {
         "articles": Article.objects.count(),
         "stories": Story.objects.count(),
-        "pages": {
-            "front": "/",
-            "story": story.get_absolute_url(),
-            "article": Article.objects.get(pk=article.pk).get_absolute_url(),
-            "liveblog": liveblog_url(liveblog),
-            **({"topic": topic.get_absolute_url()} if topic else {}),
-            "sources": "/sources/",
-            "liveblogs": "/liveblog/",
-            "not-found": "/story/999999999/",
-        },
+        "pages": {kind: path for kind, path in pages.items() if path},
     }
 
 

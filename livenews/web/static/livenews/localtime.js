@@ -5,8 +5,10 @@
 (function () {
   "use strict";
   if (!window.Intl || !Intl.DateTimeFormat) return;
+  // (dateStyle/timeStyle cannot be combined with timeZoneName: a TypeError)
   var full = new Intl.DateTimeFormat(undefined, {
-    dateStyle: "medium", timeStyle: "short", timeZoneName: "short"
+    year: "numeric", month: "short", day: "numeric",
+    hour: "2-digit", minute: "2-digit", timeZoneName: "short"
   });
   var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   function localise(root) {
