@@ -29,7 +29,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import (
+    DatabaseError,
+    IntegrityError,
+    close_old_connections,
+    transaction,
+)
 
 from livenews.articles import actions as article_actions
 from livenews.articles.extract import extract_page, text_as_html
@@ -39,6 +44,7 @@ from livenews.articles.sections import section_for
 from livenews.core import metrics
 from livenews.core.html import html_to_text
 from livenews.core.timeutil import now
+from livenews.search import index as search_index
 from livenews.sources import actions as source_actions
 from livenews.sources import websub
 from livenews.sources.discovery import COMMON_PATHS, feed_candidates
@@ -131,6 +137,7 @@ def place_waiting_articles(batch: int = PLACE_BATCH) -> int:
         if not waiting:
             return placed
         after = waiting[-1].pk
+        index_for_search([a.pk for a in waiting])
         placed += place_articles_in_stories(waiting)
 
 
@@ -202,6 +209,18 @@ def store_entries(source: Source, feed: ParsedFeed) -> tuple[int, list[datetime]
     stored = article_actions.store_new_articles(source, items, fetched_at)
     metrics.ARTICLES_STORED.inc(len(stored))
     return len(stored), [e.published for e in entries if e.published]
+
+
+def index_for_search(ids: list[int]) -> None:
+    """Index bulk-stored articles in one go, before they are placed and announced.
+
+    (Placing saves each article, and the search's ``post_save`` would index them
+    one by one.) A failure leaves them queued for the search's catch-up.
+    """
+    try:
+        search_index.index_articles(ids)
+    except DatabaseError:
+        log.exception("indexing stored articles failed; they stay queued")
 
 
 def is_thin(entry: ParsedEntry, minimum: int) -> bool:

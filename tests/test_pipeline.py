@@ -166,3 +166,86 @@ def test_similar_reports_join_one_story_and_others_start_their_own(feed_server):
     assert set(strike.articles.values_list("guid", flat=True)) == {"one-0", "two-0"}
     assert strike.source_count == 2
     assert Story.objects.get(articles__guid="flood-1") != strike
+
+
+def test_a_pass_stores_then_places_every_article_and_none_waits(feed_server):
+    url = feed_server.serve("/feed.xml", rss(sample_items(count=5)))
+    add_source(url)
+
+    report = ingest_once()
+
+    assert (report.new_articles, report.placed) == (5, 5)
+    assert not Article.objects.filter(awaits_story=True).exists()
+    assert not Article.objects.filter(story__isnull=True).exists()
+    added = Event.objects.filter(type="article.added")
+    assert sorted(e.payload["article_id"] for e in added) == sorted(
+        Article.objects.values_list("id", flat=True)
+    )
+
+
+def test_articles_left_waiting_by_a_dead_worker_are_placed_by_the_next_pass(
+    feed_server,
+):
+    url = feed_server.serve("/feed.xml", rss(sample_items(count=4)))
+    source = add_source(url)
+    ingest_once()
+    # As if a worker died after storing: two articles wait, unannounced.
+    waiting = list(Article.objects.order_by("id")[:2])
+    Article.objects.filter(pk__in=[a.pk for a in waiting]).update(
+        awaits_story=True, story=None
+    )
+    Event.objects.filter(type="article.added").filter(
+        payload__article_id__in=[a.pk for a in waiting]
+    ).delete()
+
+    report = ingest_once()  # nothing is due: only the waiting ones are placed
+
+    assert (report.sources, report.placed) == (0, 2)
+    assert Article.objects.filter(source=source, story__isnull=True).count() == 0
+    announced = [
+        e.payload["article_id"] for e in Event.objects.filter(type="article.added")
+    ]
+    assert sorted(announced) == sorted(Article.objects.values_list("id", flat=True))
+
+
+def test_an_article_already_claimed_is_not_placed_or_announced_again(feed_server):
+    from livenews.stories.actions import place_waiting_articles
+
+    url = feed_server.serve("/feed.xml", rss(sample_items(count=1)))
+    add_source(url)
+    ingest_once()
+    article = Article.objects.get()
+    article.awaits_story = True  # a stale copy: another worker placed it since
+
+    assert place_waiting_articles([article]) == 0
+    assert Event.objects.filter(type="article.added").count() == 1
+
+
+def test_a_new_storys_figures_equal_a_full_recount(feed_server):
+    from livenews.stories.actions import _refresh
+
+    items = sample_items(count=1)
+    url = feed_server.serve("/feed.xml", rss(items))
+    source = add_source(url)
+    Source.objects.filter(pk=source.pk).update(section="world")
+    ingest_once()
+    story = Story.objects.get()
+    quick = (
+        story.article_count,
+        story.source_count,
+        story.velocity,
+        story.section,
+        story.status,
+    )
+
+    _refresh(story)
+
+    assert quick == (
+        story.article_count,
+        story.source_count,
+        story.velocity,
+        story.section,
+        story.status,
+    )
+    assert quick[:2] == (1, 1)
+    assert quick[3] == "world"

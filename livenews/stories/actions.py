@@ -73,7 +73,10 @@ def _place(memory: openindex.Memory, article: Article) -> Story:
         if sig is not None:
             copies.record_fingerprint(article, sig)
         story, created = _assign(memory, article)
-    _refresh(story)
+    if created:
+        _count_first_article(story, article)
+    else:
+        _refresh(story)
     # This process wrote the story's state: the next sync need not re-read it.
     memory.seen[story.pk] = story.updated_at
     _emit_story(story, created)
@@ -188,6 +191,23 @@ def _refresh(story: Story) -> None:
     ).count()
     story.velocity = lifecycle.velocity(recent)
     story.section = _most_common_section(visible)
+    story.updated_at = at
+    story.status = lifecycle.status(story.first_seen_at, at, story.velocity, at)
+    story.save()
+
+
+def _count_first_article(story: Story, article: Article) -> None:
+    """Do ``_refresh`` for a story just started by ``article``, without its queries.
+
+    Its only article is an original from one source, so the counts are known
+    (tests/test_pipeline.py checks they equal a full recount).
+    """
+    at = now()
+    shown = int(not article.hidden)
+    story.article_count = story.source_count = shown
+    recent = int(article.stored_at >= at - lifecycle.VELOCITY_WINDOW)
+    story.velocity = lifecycle.velocity(recent)
+    story.section = article.section if shown else ""
     story.updated_at = at
     story.status = lifecycle.status(story.first_seen_at, at, story.velocity, at)
     story.save()
