@@ -19,11 +19,26 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from bench import freshness, harness, ingest, pages, search, sse, sse10k
+from bench import (
+    edge_misses,
+    edge_revalidate,
+    edge_storm,
+    freshness,
+    harness,
+    ingest,
+    pages,
+    search,
+    sse,
+    sse10k,
+)
 
+# One line per scenario, in the order `python -m bench` runs them.
 SCENARIOS = {
     "ingest": ingest,
     "pages": pages,
+    "revalidate": edge_revalidate,
+    "misses": edge_misses,
+    "storm": edge_storm,
     "search": search,
     "sse": sse,
     "sse10k": sse10k,

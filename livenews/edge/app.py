@@ -91,6 +91,8 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await hub.start()
+        # Every page rendered from now on reflects at least the newest event.
+        pages.note_event(hub.last_id)
         stop = threading.Event()
         tasks = [pipeline.run_forever, *background] if ingest else list(background)
         threads = [

@@ -39,6 +39,7 @@ DROPPED_HEADERS = frozenset(
 )
 CACHEABLE_STATUSES = frozenset({200, 404})
 HIT = b"x-cache: HIT\r\n"
+ALL_KEYS = frozenset({"*"})  # a page whose keys are not known yet: any event
 
 
 def status_line(status: int) -> bytes:
@@ -144,9 +145,12 @@ class CachingEdge:
         self._inflight: dict[
             str, tuple[asyncio.Future[CachedPage | Passthrough], int]
         ] = {}
+        # The keys each URL's last render showed: judges renders in flight.
+        self._keys_of: dict[str, frozenset[str]] = {}
         # The newest event this process received, sent with every cached page
         # (X-Livenews-Seen): a page's embedded event id is never below it.
         self.seen_line = b""
+        self.seen_value = b""
         self.renders = 0
         self.raw_hits = 0  # hits answered below ASGI (answer_hit)
 
@@ -161,6 +165,7 @@ class CachingEdge:
         query = scope.get("query_string", b"")
         url = scope["path"] + ("?" + query.decode("latin-1") if query else "")
         loop = asyncio.get_running_loop()
+        seen = self.seen_value  # as the request arrives, not when it is answered
         page: CachedPage | Passthrough | None = self.cache.get(url, loop.time())
         state = b"HIT"
         if page is None:
@@ -169,15 +174,24 @@ class CachingEdge:
         if isinstance(page, Passthrough):
             await self._replay(send, page)
             return
-        await self._respond(scope, send, page, state, inm, accept)
+        await self._respond(scope, send, page, state, inm, accept, seen)
 
     async def _render_once(
         self, url: str, scope: Scope, receive: Receive
     ) -> CachedPage | Passthrough:
+        """Render ``url``, sharing a render in flight when it is fresh enough.
+
+        A request may join a render only if no event touching the page was
+        received between that render's start and the request's arrival;
+        otherwise it starts a new render at once (which later arrivals join),
+        rather than waiting for one it could not use.
+        """
+        arrived_seq = self.cache.seq
         joined = self._inflight.get(url)
-        if joined is not None:
+        if joined is not None and not self.cache.invalidated_between(
+            joined[1], arrived_seq, self._keys_of.get(url, ALL_KEYS)
+        ):
             leader, leader_seq = joined
-            arrived_seq = self.cache.seq
             result = await asyncio.shield(leader)
             if not isinstance(result, CachedPage):
                 return await self._render(url, scope, receive)  # not shareable
@@ -188,17 +202,23 @@ class CachingEdge:
         future: asyncio.Future[CachedPage | Passthrough] = (
             asyncio.get_running_loop().create_future()
         )
-        self._inflight[url] = (future, self.cache.seq)
+        entry = (future, arrived_seq)
+        self._inflight[url] = entry
         try:
             result = await self._render(url, scope, receive)
             future.set_result(result)
+            if isinstance(result, CachedPage):
+                if len(self._keys_of) > 100_000:
+                    self._keys_of.clear()
+                self._keys_of[url] = result.keys
             return result
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # retrieved: followers re-raise it themselves
             raise
         finally:
-            del self._inflight[url]
+            if self._inflight.get(url) is entry:
+                del self._inflight[url]
 
     async def _render(
         self, url: str, scope: Scope, receive: Receive
@@ -232,15 +252,17 @@ class CachingEdge:
             return Passthrough(status, headers, body)
         key_set = frozenset(keys.decode("latin-1").split())
         kept = [(n, v) for n, v in headers if n.lower() not in DROPPED_HEADERS]
-        page = build_page(
-            status, kept, body, key_set, asyncio.get_running_loop().time()
+        # Compressing takes milliseconds: off the event loop, which serves hits.
+        page = await asyncio.to_thread(
+            build_page, status, kept, body, key_set, asyncio.get_running_loop().time()
         )
         self.cache.put(url, page, started_seq)
         return page
 
     def note_event(self, event_id: int) -> None:
         """Record the newest event received (after its pages were invalidated)."""
-        self.seen_line = b"x-livenews-seen: %d\r\n" % event_id
+        self.seen_value = b"%d" % event_id
+        self.seen_line = b"x-livenews-seen: " + self.seen_value + b"\r\n"
 
     def _encoding_for(self, accept: bytes) -> str:
         encoding = self._encodings.get(accept)
@@ -327,6 +349,7 @@ class CachingEdge:
         state: bytes,
         if_none_match: bytes,
         accept: bytes,
+        seen: bytes,
     ) -> None:
         if not page.variants:
             self._prepare(page)
@@ -336,8 +359,8 @@ class CachingEdge:
             and etag_matches(if_none_match.decode("latin-1"), page.etag)
         ):
             headers = [*page.not_modified_headers, (b"x-cache", state)]
-            if self.seen_line:
-                headers.append((b"x-livenews-seen", self.seen_line[17:-2]))
+            if seen:
+                headers.append((b"x-livenews-seen", seen))
             await send(
                 {"type": "http.response.start", "status": 304, "headers": headers}
             )
@@ -345,8 +368,8 @@ class CachingEdge:
             return
         prepared, body = page.variants[self._encoding_for(accept)]
         headers = [*prepared, (b"x-cache", state)]
-        if self.seen_line:
-            headers.append((b"x-livenews-seen", self.seen_line[17:-2]))
+        if seen:
+            headers.append((b"x-livenews-seen", seen))
         await send(
             {"type": "http.response.start", "status": page.status, "headers": headers}
         )

@@ -88,6 +88,10 @@ def test_an_event_on_other_keys_does_not_split_the_stampede():
         app = HeldRenders()
         cache = PageCache()
         edge = CachingEdge(app, cache)
+        app.release.set()
+        await get(edge)  # the edge learns the page's keys
+        cache.invalidate({"front"})
+        app.release.clear()
         leader = asyncio.create_task(get(edge))
         await asyncio.sleep(0.01)
         cache.invalidate({"story:9"})
@@ -96,4 +100,29 @@ def test_an_event_on_other_keys_does_not_split_the_stampede():
         app.release.set()
         return await leader, await follower, app.count
 
-    assert asyncio.run(scenario()) == (b"render 1", b"render 1", 1)
+    assert asyncio.run(scenario()) == (b"render 2", b"render 2", 2)
+
+
+def test_a_request_after_an_event_starts_its_render_without_waiting():
+    async def scenario() -> tuple[int, bytes, bytes, bytes]:
+        app = HeldRenders()
+        cache = PageCache()
+        edge = CachingEdge(app, cache)
+        app.release.set()
+        await get(edge)
+        cache.invalidate({"front"})
+        app.release.clear()
+        leader = asyncio.create_task(get(edge))
+        await asyncio.sleep(0.01)
+        cache.invalidate({"front"})
+        follower = asyncio.create_task(get(edge))
+        late = asyncio.create_task(get(edge))  # joins the follower's render
+        await asyncio.sleep(0.01)
+        running = app.count  # both renders are under way before either ends
+        app.release.set()
+        return running, await leader, await follower, await late
+
+    running, leader, follower, late = asyncio.run(scenario())
+    assert running == 3
+    assert leader == b"render 2"
+    assert follower == late == b"render 3"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from urllib.parse import urlsplit
 
 import h11
@@ -102,3 +103,23 @@ def test_a_session_or_a_miss_is_never_answered_below_asgi(edge_server):
     escaped = httpx.get(edge_server.url("/%73ources/"))  # the same page, escaped
     assert escaped.headers["x-cache"] == "HIT"
     assert pages.raw_hits == before
+
+
+def test_a_hit_below_asgi_names_the_newest_event_received(edge_server):
+    from livenews.events.queries import get_latest_event_id
+    from livenews.live import actions
+
+    actions.start_liveblog("Seen")
+    newest = get_latest_event_id()
+    hub = edge_server.app.state.hub
+    deadline = time.monotonic() + 10
+    while hub.last_id < newest:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    httpx.get(edge_server.url("/"))
+    pages = edge_server.app.state.pages
+    before = pages.raw_hits
+    hit = httpx.get(edge_server.url("/"))
+    assert pages.raw_hits == before + 1
+    assert int(hit.headers["x-livenews-seen"]) == newest
+    assert f'data-last-event-id="{newest}"' in hit.text
