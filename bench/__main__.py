@@ -27,6 +27,7 @@ from bench import (
     harness,
     ingest,
     pages,
+    render,
     search,
     sse,
     sse10k,
@@ -36,6 +37,7 @@ from bench import (
 SCENARIOS = {
     "ingest": ingest,
     "pages": pages,
+    "render": render,
     "revalidate": edge_revalidate,
     "misses": edge_misses,
     "storm": edge_storm,

@@ -32,11 +32,16 @@ def _with_live_badges(stories: list[Story]) -> list[Story]:
 
 def front_page(request: HttpRequest) -> HttpResponse:
     ranked = queries.rank_open_stories()
-    top = ranked[:TOP_STORIES]
-    rest = ranked[TOP_STORIES:]
-    sections = queries.group_by_section(rest, list(SECTIONS))
-    shown = top + [story for _slug, group in sections for story in group]
-    _with_live_badges(shown)
+    top_ids = [r.pk for r in ranked[:TOP_STORIES]]
+    section_ids = queries.group_by_section(ranked[TOP_STORIES:], list(SECTIONS))
+    shown = queries.get_stories(
+        top_ids + [pk for _slug, ids in section_ids for pk in ids]
+    )
+    by_id = {story.pk: story for story in _with_live_badges(shown)}
+    top = [by_id[pk] for pk in top_ids if pk in by_id]
+    sections = [
+        (slug, [by_id[pk] for pk in ids if pk in by_id]) for slug, ids in section_ids
+    ]
     latest = queries.list_latest_articles()
     context = {
         "stories": top,
@@ -65,7 +70,8 @@ def section_page(request: HttpRequest, slug: str) -> HttpResponse:
     ):
         raise Http404("no such section")
     name = section_label(slug)
-    stories = _with_live_badges(queries.rank_open_stories(section=slug)[:30])
+    ranked = queries.rank_open_stories(section=slug)[:30]
+    stories = _with_live_badges(queries.get_stories([r.pk for r in ranked]))
     context = {
         "section": slug,
         "section_name": name,
@@ -102,12 +108,12 @@ def story_page(request: HttpRequest, story_id: int) -> HttpResponse:
     )
     if story.merged_into_id is not None:
         return redirect("web:story", story_id=story.merged_into_id)
-    articles = list(queries.list_story_articles(story))
+    timeline = queries.list_story_timeline(story)
     lead = story.headline_article
     context = {
         "story": story,
         "lead": lead if lead is not None and not lead.hidden else None,
-        "articles": articles,
+        "timeline": timeline,
         "topics": list(story.topics.all()),
         "liveblog": queries.get_story_liveblog(story),
         "channels": f"story:{story.pk}",

@@ -40,9 +40,9 @@ def test_front_page_lists_stories_and_latest_with_a_fixed_number_of_queries(
     for n in range(12):
         store(source, f"g{n}", f"Story number {n} about harbour cranes in Mirel {n}")
 
-    # stories, live blogs of those stories, latest articles, the breaking
-    # alert, the live horizon
-    with django_assert_num_queries(5):
+    # ranking columns, the shown stories, their live blogs, latest articles,
+    # the breaking alert, the live horizon
+    with django_assert_num_queries(6):
         page = client.get("/")
 
     text = page.content.decode()

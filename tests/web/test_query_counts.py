@@ -100,10 +100,11 @@ def paths(story: Story) -> dict[str, str]:
 # Every public page's queries; the comment names them. All pages also read the
 # breaking alert and the live horizon (the newest event id).
 PINNED = {
-    # ranked stories, their live blogs, latest articles
-    "front": 5,
-    # ranked stories of the section, their live blogs, its latest articles
-    "section": 5,
+    # ranking columns of open stories, the shown stories, their live blogs,
+    # latest articles
+    "front": 6,
+    # the same for the section's stories, its latest articles
+    "section": 6,
     # story with its lead article, articles with sources, their copies, topics,
     # live blog
     "story": 7,
