@@ -8,6 +8,7 @@ ASGI handler (docs/design-notes.md). The page cache joins here in the edge issue
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import threading
@@ -26,6 +27,7 @@ from starlette.staticfiles import StaticFiles
 from livenews import pipeline
 from livenews.edge.cachedpages import CachingEdge
 from livenews.edge.pagecache import PageCache
+from livenews.edge.sharedcache import SharedPageCache, check_page_cache_url, prefix_for
 from livenews.events.bus import check_bus_url, get_bus
 from livenews.live.hub import Hub, WireEvent
 from livenews.live.since import SinceEndpoint
@@ -42,6 +44,19 @@ log = logging.getLogger(__name__)
 def invalidate(cache: PageCache, event: WireEvent) -> None:
     """Drop the cached pages that show what ``event`` changed (its channels)."""
     cache.invalidate(event.channels)
+
+
+def shared_cache(url: str, ttl: float) -> SharedPageCache | None:
+    """Return the Redis page cache named by ``LIVENEWS_PAGE_CACHE_URL``, if any."""
+    if not url:
+        return None
+    try:
+        check_page_cache_url(url)
+    except ValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from exc
+    db = settings.DATABASES["default"]
+    portal = f"{db.get('HOST', '')}:{db.get('PORT', '')}/{db['NAME']}"
+    return SharedPageCache(url, ttl, prefix_for(portal))
 
 
 def create_app(
@@ -127,17 +142,26 @@ def create_app(
     )
     # The page cache sits outermost, so a hit costs no routing at all; streams
     # and static files pass straight through to the router.
+    shared = shared_cache(str(conf.get("PAGE_CACHE_URL") or ""), cache.ttl)
     pages = CachingEdge(
         app,
         cache,
         session_cookie=settings.SESSION_COOKIE_NAME,
         s_maxage=int(conf["CDN_MAX_AGE"]),
         bypass_prefixes=("/live/", "/static/"),
+        shared=shared,
     )
+    invalidations: set[asyncio.Task[None]] = set()
     pages.state = app.state
 
     def on_event(event: WireEvent) -> None:
         invalidate(cache, event)
+        if shared is not None and event.channels:
+            keys = shared.begin_invalidation(event.channels)
+            loop = asyncio.get_running_loop()
+            task = loop.create_task(shared.finish_invalidation(keys, loop.time()))
+            invalidations.add(task)
+            task.add_done_callback(invalidations.discard)
         pages.note_event(event.id)
 
     hub.observers.append(on_event)

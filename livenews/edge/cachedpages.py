@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import asyncio
 import http
+import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
 from livenews.core.cachekeys import HEADER
 from livenews.edge.pagecache import CachedPage, PageCache, build_page
+from livenews.edge.sharedcache import SharedPageCache
+
+log = logging.getLogger(__name__)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -128,9 +132,12 @@ class CachingEdge:
         s_maxage: int = 60,
         stale_while_revalidate: int = 30,
         bypass_prefixes: tuple[str, ...] = (),
+        shared: SharedPageCache | None = None,
     ) -> None:
         self.app = app
         self.cache = cache
+        self.shared = shared
+        self.shared_hits = 0
         self.session_cookie = session_cookie
         self.session_marker = f"{session_cookie}=".encode()
         # Paths never cached (live streams, static files): straight through.
@@ -205,7 +212,7 @@ class CachingEdge:
         entry = (future, arrived_seq)
         self._inflight[url] = entry
         try:
-            result = await self._render(url, scope, receive)
+            result = await self._fetch(url, scope, receive)
             future.set_result(result)
             if isinstance(result, CachedPage):
                 if len(self._keys_of) > 100_000:
@@ -220,8 +227,32 @@ class CachingEdge:
             if self._inflight.get(url) is entry:
                 del self._inflight[url]
 
-    async def _render(
+    async def _fetch(
         self, url: str, scope: Scope, receive: Receive
+    ) -> CachedPage | Passthrough:
+        """Take the page from the shared cache when there is one, else render it."""
+        if self.shared is None:
+            return await self._render(url, scope, receive)
+        started_seq = self.cache.seq
+        try:
+            snapshot, page = await self.shared.get(
+                url, asyncio.get_running_loop().time()
+            )
+        except Exception:  # Redis down or slow: render, as without it
+            log.warning("shared page cache: get failed", exc_info=True)
+            return await self._render(url, scope, receive)
+        if page is None:
+            return await self._render(url, scope, receive, snapshot)
+        self.shared_hits += 1
+        self.cache.put(url, page, started_seq)
+        return page
+
+    async def _render(
+        self,
+        url: str,
+        scope: Scope,
+        receive: Receive,
+        shared_snapshot: int | None = None,
     ) -> CachedPage | Passthrough:
         started_seq = self.cache.seq
         self.renders += 1
@@ -257,6 +288,11 @@ class CachingEdge:
             build_page, status, kept, body, key_set, asyncio.get_running_loop().time()
         )
         self.cache.put(url, page, started_seq)
+        if self.shared is not None and shared_snapshot is not None:
+            try:
+                await self.shared.put(url, page, shared_snapshot)
+            except Exception:
+                log.warning("shared page cache: put failed", exc_info=True)
         return page
 
     def note_event(self, event_id: int) -> None:
