@@ -25,7 +25,7 @@ SIZES: dict[str, dict[str, Any]] = {
         "is_mobile": True,
         "has_touch": True,
     },
-    "desktop": {"viewport": {"width": 1366, "height": 900}},
+    "desktop": {"viewport": {"width": 1280, "height": 720}},
 }
 SHOTS = [
     ("front", "phone", "light"),
