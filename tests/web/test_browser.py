@@ -58,7 +58,7 @@ def test_new_headline_appears_on_the_open_front_page(browser, edge_server, feed_
     page.locator("#latest").get_by_text(headline).wait_for(timeout=10_000)
     page.locator("#stories").get_by_text(headline).wait_for(timeout=10_000)
     assert page.locator("#empty-state").count() == 0
-    assert "1 article from 1 source" in page.locator("#stories").inner_text()
+    assert "1 source · 1 article" in page.locator("#stories").inner_text()
     assert navigations == []  # no reload
     assert errors == []
 
