@@ -54,6 +54,28 @@ def set_pinned(request: HttpRequest, story_id: int) -> HttpResponse:
 
 @require_POST
 @newsroom_view("curate")
+def set_boost(request: HttpRequest, story_id: int) -> HttpResponse:
+    item = get_object_or_404(Story, pk=story_id)
+    try:
+        story_actions.set_boost(item, float(request.POST.get("boost", "")))
+    except ValueError:
+        messages.error(request, "The boost is a number, e.g. 1 or -0.5.")
+        return redirect("newsroom:story", item.pk)
+    audit.record(request, "story.boost", item, f"{item.boost:g}")
+    return redirect("newsroom:story", item.pk)
+
+
+@require_POST
+@newsroom_view("curate")
+def set_summary(request: HttpRequest, story_id: int) -> HttpResponse:
+    item = get_object_or_404(Story, pk=story_id)
+    story_actions.set_editor_summary(item, request.POST.get("summary", ""))
+    audit.record(request, "story.summary", item, item.summary[:200])
+    return redirect("newsroom:story", item.pk)
+
+
+@require_POST
+@newsroom_view("curate")
 def merge(request: HttpRequest, story_id: int) -> HttpResponse:
     gone = get_object_or_404(Story, pk=story_id)
     raw = request.POST.get("into", "")

@@ -29,6 +29,8 @@ urlpatterns = [
         "story/<int:story_id>/headline/", curation_views.set_headline, name="headline"
     ),
     path("story/<int:story_id>/pin/", curation_views.set_pinned, name="pin_story"),
+    path("story/<int:story_id>/boost/", curation_views.set_boost, name="boost_story"),
+    path("story/<int:story_id>/summary/", curation_views.set_summary, name="summary"),
     path("story/<int:story_id>/merge/", curation_views.merge, name="merge"),
     path("story/<int:story_id>/split/", curation_views.split, name="split"),
     path("article/<int:article_id>/hide/", curation_views.hide_article, name="hide"),

@@ -9,8 +9,9 @@ story an editor titled, or reopen a merged story.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -21,7 +22,16 @@ from livenews.articles.models import Article
 from livenews.core.timeutil import now
 from livenews.events.outbox import emit
 from livenews.events.types import ArticleAdded, StoryCreated, StoryUpdated
-from livenews.stories import clustering, copies, lifecycle, openindex, topics
+from livenews.stories import (
+    clustering,
+    convergence,
+    copies,
+    lifecycle,
+    openindex,
+    ranking,
+    summary,
+    topics,
+)
 from livenews.stories.models import Story
 
 SWEEP_EVERY = timedelta(minutes=1)
@@ -120,7 +130,7 @@ def _assign(memory: openindex.Memory, article: Article) -> tuple[Story, bool]:
     if story is None:
         story = Story.objects.create(
             headline=article.title,
-            summary=article.summary[:500],
+            summary=_summary_of(article),
             lead_image_url=article.lead_image_url,
             first_seen_at=article.published_at,
             headline_article=article,
@@ -174,7 +184,8 @@ def _pick_headline(
     if index.similarity(features, story.pk) > current_score:
         story.headline_article = article
         story.headline = article.title
-        story.summary = article.summary[:500]
+        if not story.summary_by_editor:
+            story.summary = _summary_of(article)
     if not story.lead_image_url:
         story.lead_image_url = article.lead_image_url
 
@@ -232,7 +243,8 @@ def _sweep_idle_stories() -> None:
     Emits nothing: the front page reads status at render time.
     """
     at = now()
-    if at - _last_sweep[0] < SWEEP_EVERY:
+    previous = _last_sweep[0]
+    if at - previous < SWEEP_EVERY:
         return
     _last_sweep[0] = at
     Story.objects.filter(
@@ -242,6 +254,61 @@ def _sweep_idle_stories() -> None:
         status="developing", updated_at__lt=at - lifecycle.VELOCITY_WINDOW
     ).update(status="steady", velocity=0.0)
     copies.drop_old_fingerprints(at)
+    merge_converging_stories(since=previous)
+
+
+def _summary_of(article: Article) -> str:
+    return summary.lead_summary(article.title, article.summary, article.body_text)
+
+
+def merge_converging_stories(since: datetime) -> list[Story]:
+    """Merge the open stories that converged (``stories.convergence``); return the kept.
+
+    Only stories updated since ``since`` are checked. Editors' decisions stand:
+    a story split off by an editor is never merged back, and the story an
+    editor touched is the one kept.
+    """
+    grown = list(
+        Story.objects.filter(
+            updated_at__gte=since,
+            status__in=openindex.OPEN,
+            merged_into__isnull=True,
+        ).values_list("id", flat=True)[:1000]
+    )
+    if not grown:
+        return []
+    with openindex.open_index() as memory:
+        merges = convergence.find_merges(memory.index, grown, _may_merge)
+    kept = []
+    for merge in merges:
+        pair = Story.objects.filter(pk__in=[merge.keep, merge.gone])
+        one, other = sorted(pair, key=lambda s: (not _edited(s), s.pk))
+        with transaction.atomic():
+            kept.append(merge_stories(one, other))
+    return kept
+
+
+def _may_merge(one_id: int, other_id: int) -> bool:
+    pair = list(Story.objects.filter(pk__in=[one_id, other_id]))
+    if len(pair) != 2:
+        return False
+    one, other = pair
+    split_apart = (
+        one.split_from_id == other.pk
+        or other.split_from_id == one.pk
+        or (one.split_from_id is not None and one.split_from_id == other.split_from_id)
+    )
+    both_titled = bool(one.editor_headline and other.editor_headline)
+    still_open = all(
+        s.status in openindex.OPEN and s.merged_into_id is None for s in pair
+    )
+    return still_open and not split_apart and not both_titled
+
+
+def _edited(story: Story) -> bool:
+    return bool(
+        story.editor_headline or story.pinned or story.summary_by_editor or story.boost
+    )
 
 
 # --- editors' decisions -----------------------------------------------------------
@@ -282,10 +349,11 @@ def split_story(story: Story, article_ids: Iterable[int]) -> Story:
         first = moved[0]
         new = Story.objects.create(
             headline=first.title,
-            summary=first.summary[:500],
+            summary=_summary_of(first),
             lead_image_url=first.lead_image_url,
             first_seen_at=first.published_at,
             headline_article=first,
+            split_from=story,
         )
         memory.index.remove(new.pk)
         ids = [a.pk for a in moved]
@@ -303,6 +371,30 @@ def set_editor_headline(story: Story, headline: str) -> Story:
     """Set (or, with "", clear) the editor's headline; the algorithm keeps off it."""
     story.editor_headline = headline.strip()[:1000]
     story.save(update_fields=["editor_headline"])
+    _emit_story(story, created=False)
+    return story
+
+
+def set_editor_summary(story: Story, text: str) -> Story:
+    """Set the editor's summary (plain text); "" hands it back to the algorithm."""
+    text = " ".join(text.split())[:2000]
+    story.summary_by_editor = bool(text)
+    if text:
+        story.summary = text
+    elif story.headline_article is not None:
+        story.summary = _summary_of(story.headline_article)
+    story.save(update_fields=["summary", "summary_by_editor"])
+    _emit_story(story, created=False)
+    return story
+
+
+def set_boost(story: Story, boost: float) -> Story:
+    """Set an editor's boost (``ranking.BOOST_LIMIT`` either way; 0 = none)."""
+    if not math.isfinite(boost):
+        raise ValueError("the boost must be a number")
+    limit = ranking.BOOST_LIMIT
+    story.boost = max(-limit, min(limit, float(boost)))
+    story.save(update_fields=["boost"])
     _emit_story(story, created=False)
     return story
 

@@ -33,8 +33,10 @@ the best point for those 413 documents.
 **Time.** A story's window slides: it takes articles while its last article is
 less than ``WINDOW`` old (the news cycle of an ongoing event); a story idle for
 longer closes and is evicted from memory, so memory depends on the number of
-*open* stories, not on history. An article dated before a story's window is
-compared as if it were in it (late feeds and back-dated items are common).
+*open* stories, not on history. An article may be dated up to ``WINDOW``
+before a story's first article (late feeds and back-dated items are common)
+but not more: reports of two different events of one kind, months apart, do
+not meet even when a feed delivers them together (``is_in_window``).
 
 **Speed.** Each story is indexed under its ``INDEX_TERMS`` heaviest terms in an
 inverted index (term → stories). An article looks up its own ``QUERY_TERMS``
@@ -103,6 +105,7 @@ class StoryState:
     size: int
     last_seen: datetime
     entities: set[str] = field(default_factory=set)
+    first_seen: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -155,12 +158,23 @@ class StoryIndex:
         best: Match | None = None
         for story_id in self._candidates(weights, exclude):
             story = self.stories[story_id]
-            if when - story.last_seen > self.window:
+            if not self.is_in_window(story, when):
                 continue
             score = self._score(weights, features.entities, story)
             if score >= self.threshold and (best is None or score > best.score):
                 best = Match(story_id, score)
         return best
+
+    def is_in_window(self, story: StoryState, when: datetime) -> bool:
+        """Return True when ``when`` falls in the story's sliding window.
+
+        An article may be up to ``window`` older than the story's first article
+        (late feeds) and no more than ``window`` newer than its last one.
+        """
+        if when - story.last_seen > self.window:
+            return False
+        first = story.first_seen or story.last_seen
+        return first - when <= self.window
 
     def similarity(self, features: Features, story_id: int) -> float:
         """Return the cosine between an article and a story's centroid."""
@@ -168,6 +182,25 @@ class StoryIndex:
         if story is None:
             return 0.0
         return self._score(self._weigh(features.terms), features.entities, story)
+
+    def story_similarity(self, one_id: int, other_id: int) -> float:
+        """Return the similarity of two open stories' centroids (0 when unknown)."""
+        one = self.stories.get(one_id)
+        other = self.stories.get(other_id)
+        if one is None or other is None:
+            return 0.0
+        return self._score(
+            self._weigh(one.centroid),
+            frozenset(one.entities & one.centroid.keys()),
+            other,
+        )
+
+    def neighbours(self, story_id: int) -> list[int]:
+        """Return the open stories sharing heavy terms with a story (not itself)."""
+        story = self.stories.get(story_id)
+        if story is None:
+            return []
+        return self._candidates(self._weigh(story.centroid), frozenset([story_id]))
 
     def _score(
         self, weights: dict[str, float], entities: frozenset[str], story: StoryState
@@ -185,13 +218,14 @@ class StoryIndex:
         """Add an article to a story (starting it when unknown); return its state."""
         story = self.stories.get(story_id)
         if story is None:
-            story = StoryState(story_id, {}, 0, when)
+            story = StoryState(story_id, {}, 0, when, first_seen=when)
             self.stories[story_id] = story
         centroid = story.centroid
         for term, value in features.terms.items():
             centroid[term] = centroid.get(term, 0.0) + value
         story.size += 1
         story.last_seen = max(story.last_seen, when)
+        story.first_seen = min(story.first_seen or when, when)
         story.entities |= features.entities
         self._trim_and_index(story)
         return story
@@ -214,6 +248,9 @@ class StoryIndex:
         keep.size += gone.size
         keep.entities |= gone.entities
         keep.last_seen = max(keep.last_seen, gone.last_seen)
+        keep.first_seen = min(
+            keep.first_seen or keep.last_seen, gone.first_seen or gone.last_seen
+        )
         self._trim_and_index(keep)
         return keep
 

@@ -39,7 +39,10 @@ class Story(models.Model):
     headline = models.CharField(max_length=1000)
     # An editor's headline wins over the algorithm's and is never replaced by it.
     editor_headline = models.CharField(max_length=1000, blank=True)
+    # The most representative article's lead sentences (stories.summary), or
+    # the editor's words when ``summary_by_editor``: then the algorithm keeps off.
     summary = models.TextField(blank=True)
+    summary_by_editor = models.BooleanField(default=False)
     lead_image_url = models.URLField(max_length=2000, blank=True)
     first_seen_at = models.DateTimeField(default=now)
     updated_at = models.DateTimeField(default=now, db_index=True)
@@ -62,6 +65,11 @@ class Story(models.Model):
     # ``headline`` unless an editor set one.
     headline_article = models.ForeignKey(
         Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Set when an editor split this story off another: the algorithm never
+    # merges the two back (stories.convergence).
+    split_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Set when an editor (or the algorithm) merged this story into another.
     merged_into = models.ForeignKey(

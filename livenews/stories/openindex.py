@@ -68,6 +68,7 @@ def dump_state(state: clustering.StoryState) -> dict[str, Any]:
         "entities": sorted(state.entities),
         "size": state.size,
         "last_seen": state.last_seen.isoformat(),
+        "first_seen": (state.first_seen or state.last_seen).isoformat(),
     }
 
 
@@ -75,12 +76,14 @@ def load_state(
     story_id: int, data: dict[str, Any], updated_at: datetime
 ) -> clustering.StoryState:
     last_seen = data.get("last_seen")
+    first_seen = data.get("first_seen")
     return clustering.StoryState(
         story_id,
         {str(t): float(v) for t, v in data.get("centroid", {}).items()},
         int(data.get("size", 0)),
         datetime.fromisoformat(last_seen) if last_seen else updated_at,
         set(data.get("entities", [])),
+        datetime.fromisoformat(first_seen) if first_seen else None,
     )
 
 

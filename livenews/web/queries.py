@@ -57,12 +57,12 @@ def rank_open_stories(section: str | None = None, pool: int = 300) -> list[Ranke
     if section is not None:
         candidates = candidates.filter(section=section)
     rows = candidates.order_by("-pinned", "-updated_at", "-id").values_list(
-        "pk", "pinned", "source_count", "velocity", "updated_at", "section"
+        "pk", "pinned", "source_count", "velocity", "updated_at", "section", "boost"
     )[:pool]
     ranked = sorted(
         rows,
         key=lambda r: ranking.front_order_key(
-            r[1], ranking.front_score(r[2], r[3], r[4], at), r[4]
+            r[1], ranking.front_score(r[2], r[3], r[4], at, r[6]), r[4]
         ),
         reverse=True,
     )

@@ -87,3 +87,23 @@ def test_the_sources_desk_adds_pauses_and_hides(signed_in, two_stories):
     alpha = Source.objects.get(name="Alpha")
     admin.post(f"/newsroom/source/{alpha.pk}/hide/")
     assert not Article.objects.filter(source=alpha, hidden=False).exists()
+
+
+def test_an_editor_boosts_a_story_and_the_audit_records_it(signed_in, two_stories):
+    from livenews.newsroom.models import AuditEntry
+
+    editor, _ = signed_in("editor")
+    story_id = two_stories[0].story_id
+    page = editor.get(f"/newsroom/story/{story_id}/").content.decode()
+    assert 'name="boost"' in page
+
+    editor.post(f"/newsroom/story/{story_id}/boost/", {"boost": "1.5"})
+    assert Story.objects.get(pk=story_id).boost == 1.5
+    entry = AuditEntry.objects.filter(action="story.boost").get()
+    assert (entry.object_id, entry.summary) == (str(story_id), "1.5")
+
+    editor.post(f"/newsroom/story/{story_id}/boost/", {"boost": "lots"})
+    assert Story.objects.get(pk=story_id).boost == 1.5
+    reporter, _ = signed_in("reporter", "rep")
+    answer = reporter.post(f"/newsroom/story/{story_id}/boost/", {"boost": "3"})
+    assert answer.status_code == 403

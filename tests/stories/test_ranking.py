@@ -59,3 +59,18 @@ def test_organisations_keep_their_connectors() -> None:
         "Bank of Norvasse raises rates", "The Bank of Norvasse met."
     )
     assert [(e.name, e.kind) for e in found] == [("Bank of Norvasse", "organisation")]
+
+
+def test_a_boost_point_is_worth_one_half_life_of_freshness() -> None:
+    older = NOW - ranking.HALF_LIFE
+    boosted = ranking.front_score(5, 2.0, older, NOW, boost=1.0)
+    assert boosted == ranking.front_score(5, 2.0, NOW, NOW)
+    demoted = ranking.front_score(5, 2.0, NOW, NOW, boost=-1.0)
+    assert demoted == ranking.front_score(5, 2.0, older, NOW)
+
+
+def test_the_boost_is_capped_both_ways() -> None:
+    top = ranking.front_score(5, 2.0, NOW, NOW, boost=ranking.BOOST_LIMIT)
+    assert ranking.front_score(5, 2.0, NOW, NOW, boost=50.0) == top
+    bottom = ranking.front_score(5, 2.0, NOW, NOW, boost=-ranking.BOOST_LIMIT)
+    assert ranking.front_score(5, 2.0, NOW, NOW, boost=-50.0) == bottom
