@@ -13,9 +13,11 @@ Measured: ``wrk -t2 -c64 -d10s --latency`` (a separate process, after a 2 s
 warm-up run) against ``/`` of each target, in interleaved rounds (3; 1 with
 ``--quick``), the order rotating each round so that slow or fast periods of the
 VM hit every target alike. Every request carries ``Accept-Encoding: gzip`` as a
-browser's would. Figures: req/s, p50/p99 latency (medians over rounds), and
-ratios to nginx (median of the per-round ratios). The JSON records the
-headers livenews answered with (page cache hit, gzip variant...).
+browser's would, except target ``livenews-identity``: the same livenews without
+that header, so it sends the same uncompressed bytes as plain nginx. Figures:
+req/s, p50/p99 latency (medians over rounds), and ratios to nginx (median of
+the per-round ratios). The JSON records the headers livenews answered with
+(page cache hit, gzip variant...).
 """
 
 from __future__ import annotations
@@ -27,8 +29,11 @@ from bench import harness, nginx
 from bench.ingest import write_opml
 
 FEEDS, ITEMS = 5, 10
-TARGETS = ("livenews", "nginx", "nginx-gzip")
+TARGETS = ("livenews", "livenews-identity", "nginx", "nginx-gzip")
 HEADERS = ("Accept-Encoding: gzip",)
+# livenews-identity: the same page asked without Accept-Encoding, so livenews
+# sends the same uncompressed bytes as plain nginx (the strictest comparison).
+HEADERS_OF = {"livenews-identity": ()}
 SHOWN_HEADERS = (
     "content-encoding",
     "content-length",
@@ -127,20 +132,28 @@ def run(quick: bool) -> dict[str, Any]:
             [plain, gzipped],
         )
         gz_size = len(harness.http_get(gzipped, "/", {"Accept-Encoding": "gzip"}))
-        ports = {"livenews": port, "nginx": plain, "nginx-gzip": gzipped}
+        ports = {
+            "livenews": port,
+            "livenews-identity": port,
+            "nginx": plain,
+            "nginx-gzip": gzipped,
+        }
         rounds: list[dict[str, dict[str, Any]]] = []
         for number in range(params["rounds"]):
-            order = TARGETS[number % 3 :] + TARGETS[: number % 3]
+            turn = number % len(TARGETS)
+            order = TARGETS[turn:] + TARGETS[:turn]
             this_round = {}
             for target in order:
                 url = f"http://127.0.0.1:{ports[target]}/"
-                harness.run_wrk(url, 2, wrk["connections"], params["warmup_s"], HEADERS)
+                sent = HEADERS_OF.get(target, HEADERS)
+                harness.run_wrk(url, 2, wrk["connections"], params["warmup_s"], sent)
                 waited = harness.wait_idle(web.pid)
-                cpu0 = harness.tree_cpu_seconds(web.pid) if target == "livenews" else 0
+                ours = target.startswith("livenews")
+                cpu0 = harness.tree_cpu_seconds(web.pid) if ours else 0
                 figures = harness.run_wrk(
-                    url, wrk["threads"], wrk["connections"], wrk["duration_s"], HEADERS
+                    url, wrk["threads"], wrk["connections"], wrk["duration_s"], sent
                 )
-                if target == "livenews":
+                if ours:
                     used = harness.tree_cpu_seconds(web.pid) - cpu0
                     figures["server_cpu_cores"] = round(used / wrk["duration_s"], 2)
                 figures["idle_wait_s"] = [waited, harness.wait_idle(web.pid)]
@@ -178,6 +191,7 @@ def summarize(params: dict[str, Any], rounds: list[dict[str, Any]]) -> dict[str,
 
     ratios = {
         "livenews_vs_nginx": per_round("livenews", "nginx"),
+        "livenews_identity_vs_nginx": per_round("livenews-identity", "nginx"),
         "livenews_vs_nginx_gzip": per_round("livenews", "nginx-gzip"),
         "nginx_gzip_vs_nginx": per_round("nginx-gzip", "nginx"),
     }
@@ -197,7 +211,10 @@ def summarize(params: dict[str, Any], rounds: list[dict[str, Any]]) -> dict[str,
     return {
         "command": "python -m bench pages" + (" --quick" if params["quick"] else ""),
         "parameters": params,
-        "figures": {"livenews": figures["livenews"]},
+        "figures": {
+            "livenews": figures["livenews"],
+            "livenews-identity": figures["livenews-identity"],
+        },
         "reference": {"nginx": figures["nginx"], "nginx-gzip": figures["nginx-gzip"]},
         "ratios": ratios,
         "notes": notes,
@@ -210,6 +227,7 @@ def table_rows(result: dict[str, Any]) -> list[list[str]]:
     every = {**result["figures"], **result["reference"]}
     ratio_of = {
         "livenews": result["ratios"]["livenews_vs_nginx"],
+        "livenews-identity": result["ratios"].get("livenews_identity_vs_nginx"),
         "nginx": 1.0,
         "nginx-gzip": result["ratios"]["nginx_gzip_vs_nginx"],
     }

@@ -430,11 +430,17 @@ class CachingEdge:
 
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [
-                    (n, v)
-                    for n, v in message.get("headers", [])
-                    if n.lower() not in (KEYS_HEADER, b"cache-control")
-                ]
+                headers, vary = [], [b"Cookie"]
+                for name, value in message.get("headers", []):
+                    lowered = name.lower()
+                    if lowered == b"vary":
+                        vary += [v.strip() for v in value.split(b",") if v.strip()]
+                    elif lowered not in (KEYS_HEADER, b"cache-control"):
+                        headers.append((name, value))
+                # The same URL answers anonymous readers from the cache: this
+                # answer depends on the session cookie, and says so.
+                unique = {v.lower(): v for v in reversed(vary)}
+                headers.append((b"vary", b", ".join(reversed(unique.values()))))
                 headers.append((b"cache-control", b"private, no-cache"))
                 message = {**message, "headers": headers}
             await send(message)

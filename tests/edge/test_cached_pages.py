@@ -163,3 +163,36 @@ def test_an_event_invalidates_its_pages_on_two_web_processes(web_processes):
             assert time.monotonic() < deadline, base
             time.sleep(0.05)
         assert httpx.get(base + f"/liveblog/{other.pk}/").headers["x-cache"] == "HIT"
+
+
+def test_vary_names_encoding_and_cookie_on_every_variant_and_on_304s(edge_server):
+    httpx.get(edge_server.url("/"))
+    answers = {
+        encoding: httpx.get(edge_server.url("/"), headers={"Accept-Encoding": encoding})
+        for encoding in ("br", "gzip", "identity")
+    }
+    etags = {a.headers["etag"] for a in answers.values()}
+    assert len(etags) == 1  # one representation, compressed three ways
+    for answer in answers.values():
+        assert answer.headers["vary"] == "Accept-Encoding, Cookie"
+    revalidated = httpx.get(
+        edge_server.url("/"),
+        headers={"Accept-Encoding": "gzip", "If-None-Match": etags.pop()},
+    )
+    assert revalidated.status_code == 304 and revalidated.content == b""
+    assert revalidated.headers["vary"] == "Accept-Encoding, Cookie"
+    assert "content-encoding" not in revalidated.headers
+    head = httpx.head(edge_server.url("/"), headers={"Accept-Encoding": "identity"})
+    assert head.content == b""
+    assert head.headers["content-length"] == str(len(answers["identity"].content))
+
+
+def test_an_editors_page_varies_on_cookie_and_is_private(edge_server):
+    editor = User.objects.create_user("vary", password="a long enough password")
+    django_client = Client()
+    django_client.force_login(editor)
+    session = django_client.cookies["sessionid"].value
+    answer = httpx.get(edge_server.url("/"), cookies={"sessionid": session})
+    assert "Cookie" in answer.headers["vary"]
+    assert answer.headers["cache-control"] == "private, no-cache"
+    assert "surrogate-key" not in answer.headers
