@@ -37,7 +37,8 @@ REPO = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
 PYTHON = sys.executable
 LIVENEWS = str(Path(PYTHON).with_name("livenews"))
-APT_PACKAGES = ["nginx-light", "wrk", "libnginx-mod-nchan"]
+# "nginx" exists in every Debian and Ubuntu release (nginx-light does not).
+APT_PACKAGES = ["nginx", "wrk", "libnginx-mod-nchan"]
 
 # With ``--rev``, every livenews process runs a snapshot of that commit instead
 # of the working tree (which others may be editing mid-change).
@@ -306,6 +307,39 @@ def raise_fd_limit() -> int:
 _apt_tried = False
 
 
+def apt_install(packages: Sequence[str]) -> list[str]:
+    """Install each package with apt-get (updating the lists once if one fails).
+
+    One at a time, so a package missing from this release (the nchan module
+    on some) does not stop the others. Return the packages that failed.
+    """
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+
+    def install(name: str) -> bool:
+        done = subprocess.run(
+            ["apt-get", "install", "-y", "-q", "--no-install-recommends", name],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=600,
+            check=False,
+        )
+        return done.returncode == 0
+
+    failed = [name for name in packages if not install(name)]
+    if failed:  # a fresh machine has no package lists yet
+        subprocess.run(
+            ["apt-get", "update", "-q"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=600,
+            check=False,
+        )
+        failed = [name for name in failed if not install(name)]
+    return failed
+
+
 def ensure_tools(*names: str) -> None:
     """Make sure each command exists, installing with apt once if allowed; else Skip."""
     global _apt_tried
@@ -313,14 +347,9 @@ def ensure_tools(*names: str) -> None:
     if missing and not _apt_tried and os.geteuid() == 0 and shutil.which("apt-get"):
         _apt_tried = True
         print(f"  installing {' '.join(APT_PACKAGES)} with apt-get", file=sys.stderr)
-        subprocess.run(
-            ["apt-get", "install", "-y", *APT_PACKAGES],
-            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            timeout=600,
-            check=False,
-        )
+        failed = apt_install(APT_PACKAGES)
+        if failed:
+            print(f"  apt-get could not install {' '.join(failed)}", file=sys.stderr)
         missing = [n for n in names if not machine.find_tool(n)]
     if missing:
         how = "not root or no apt-get" if not _apt_tried else "apt-get install failed"
