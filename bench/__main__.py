@@ -77,7 +77,10 @@ def print_table(results: dict[str, dict[str, Any]]) -> None:
         if result.get("skipped"):
             rows.append([name, "skipped", result["reason"][:60], ""])
             continue
-        rows.extend(SCENARIOS[name].table_rows(result))
+        try:
+            rows.extend(SCENARIOS[name].table_rows(result))
+        except (KeyError, TypeError, ValueError) as exc:  # one bad row set only
+            rows.append([name, "no table", f"{type(exc).__name__}: {exc}"[:60], ""])
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for n, row in enumerate(rows):
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
