@@ -125,10 +125,16 @@ def ingest_once(limit: int | None = None, owner: str = "") -> IngestReport:
     return report
 
 
-def place_waiting_articles(batch: int = PLACE_BATCH) -> int:
-    """Place every article awaiting its story, oldest first; return how many."""
+def place_waiting_articles(
+    batch: int = PLACE_BATCH, budget_s: float | None = None
+) -> int:
+    """Place the articles awaiting their story, oldest first; return how many.
+
+    All of them, or as many batches as start within ``budget_s`` seconds.
+    """
     placed, after = 0, 0
-    while True:
+    started = time.perf_counter()
+    while budget_s is None or time.perf_counter() - started < budget_s:
         waiting = list(
             Article.objects.filter(awaits_story=True, pk__gt=after)
             .select_related("source")
@@ -139,6 +145,7 @@ def place_waiting_articles(batch: int = PLACE_BATCH) -> int:
         after = waiting[-1].pk
         index_for_search([a.pk for a in waiting])
         placed += place_articles_in_stories(waiting)
+    return placed
 
 
 def store_fetch_result(source: Source, result: FetchResult) -> int:
