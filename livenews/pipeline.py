@@ -207,7 +207,7 @@ def store_entries(source: Source, feed: ParsedFeed) -> tuple[int, list[datetime]
     items = []
     sections: dict[tuple[str, ...], str] = {}  # a feed repeats its categories
     for entry in entries:
-        item = normalize_entry(entry, fetched_at)
+        item = normalize_entry(entry, fetched_at, feed.language)
         if item is None:
             continue
         if entry.categories not in sections:

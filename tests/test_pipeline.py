@@ -249,3 +249,21 @@ def test_a_new_storys_figures_equal_a_full_recount(feed_server):
     )
     assert quick[:2] == (1, 1)
     assert quick[3] == "world"
+
+
+def test_articles_get_the_declared_or_detected_language(feed_server):
+    english = feed_server.serve("/en.xml", rss(sample_items("en", 1)))
+    declared = feed_server.serve(
+        "/fr.xml",
+        rss(sample_items("fr", 1)).replace(
+            "<description>test</description>",
+            "<description>test</description><language>fr-FR</language>",
+        ),
+    )
+    add_source(english)
+    add_source(declared)
+
+    ingest_once()
+
+    assert Article.objects.get(guid="en-0").language == "en"
+    assert Article.objects.get(guid="fr-0").language == "fr"  # as the feed says

@@ -100,6 +100,7 @@ def new_article(
         body_text=item.body_text,
         authors=list(item.authors),
         lead_image_url=item.lead_image_url,
+        language=item.language,
         published_at=item.published_at,
         fetched_at=fetched_at,
         content_hash=item.content_hash,

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from livenews.articles.language import detect_language, primary_subtag
 from livenews.core.html import html_to_text, plain_line, sanitize_html
 from livenews.core.urlnorm import canonical_url, is_http_url
 from livenews.sources.parsers import ParsedEntry
@@ -36,6 +37,7 @@ class NormalizedArticle:
     published_at: datetime
     date_note: str
     content_hash: str
+    language: str = ""  # ISO 639-1, declared by the feed or detected; "" unsure
 
 
 def _published(entry: ParsedEntry, fetched_at: datetime) -> tuple[datetime, str]:
@@ -55,9 +57,13 @@ def digest(text: str) -> str:
 
 
 def normalize_entry(
-    entry: ParsedEntry, fetched_at: datetime
+    entry: ParsedEntry, fetched_at: datetime, feed_language: str = ""
 ) -> NormalizedArticle | None:
-    """Return the cleaned article, or None when the entry has neither title nor text."""
+    """Return the cleaned article, or None when the entry has neither title nor text.
+
+    The language is the feed's declared one, else detected from the title and
+    the start of the text (``language.py``).
+    """
     body_source = entry.content_html or entry.summary_html
     body_html = sanitize_html(body_source[:MAX_BODY])
     # Text from the source, not body_html: the sanitizer unwraps blocks it does
@@ -90,4 +96,6 @@ def normalize_entry(
         published_at=published_at,
         date_note=note,
         content_hash=digest(title + "\n" + body_text),
+        language=primary_subtag(feed_language)
+        or detect_language(title + "\n" + body_text),
     )

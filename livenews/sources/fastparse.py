@@ -34,6 +34,7 @@ DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
 MEDIA = "{http://search.yahoo.com/mrss/}"
 XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 # href/src whose value does not start with a scheme or a fragment: relative.
 _RELATIVE = re.compile(
@@ -152,6 +153,7 @@ def _rss(root: etree._Element) -> ParsedFeed:
         entries=entries,
         hub_url=links.get("hub", ""),
         self_url=links.get("self", ""),
+        language=_text(channel.find("language")),
     )
 
 
@@ -203,6 +205,7 @@ def _atom(root: etree._Element) -> ParsedFeed:
         entries=[_atom_entry(entry) for entry in root.iterfind(ATOM + "entry")],
         hub_url=links.get("hub", ""),
         self_url=links.get("self", ""),
+        language=(root.get(XML_LANG) or "").strip(),
     )
 
 

@@ -59,6 +59,7 @@ class ParsedFeed:
     entries: list[ParsedEntry] = field(default_factory=list)
     hub_url: str = ""  # a WebSub hub announced by the feed
     self_url: str = ""  # the feed's own URL, the WebSub topic
+    language: str = ""  # as the feed declares it ("en-us"), or ""
 
 
 def _when(struct: Any) -> datetime | None:
@@ -177,6 +178,7 @@ def parse_json_feed(body: bytes, max_entries: int | None = None) -> ParsedFeed:
         title=_json_text(data.get("title")),
         site_url=_json_text(data.get("home_page_url")),
         entries=entries,
+        language=_json_text(data.get("language")),
     )
 
 
@@ -261,4 +263,5 @@ def parse_feed(
         entries=[_entry(raw) for raw in parsed.entries],
         hub_url=links.get("hub", ""),
         self_url=links.get("self", ""),
+        language=str(feed.get("language", "")),
     )
