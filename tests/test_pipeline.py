@@ -267,3 +267,22 @@ def test_articles_get_the_declared_or_detected_language(feed_server):
 
     assert Article.objects.get(guid="en-0").language == "en"
     assert Article.objects.get(guid="fr-0").language == "fr"  # as the feed says
+
+
+def test_a_google_news_sitemap_is_a_source(feed_server):
+    from pathlib import Path
+
+    body = (Path(__file__).parent / "data" / "sitemaps" / "news.xml").read_bytes()
+    url = feed_server.serve("/news-sitemap.xml", body)
+    source = add_source(url)
+
+    report = ingest_once()
+
+    assert (report.new_articles, report.placed) == (2, 2)
+    article = Article.objects.get(url__endswith="dockers-strike")
+    assert article.title == "Dockers stop the cranes & the strike spreads"
+    assert article.language == "en"
+    assert article.published_at == datetime(2026, 11, 28, 8, 15, tzinfo=UTC)
+    assert article.lead_image_url == "https://mirel-herald.example/img/cranes.jpg"
+    source.refresh_from_db()
+    assert (source.name, source.health) == ("The Mirel Herald", "ok")

@@ -1,7 +1,8 @@
 """Parse feed bytes into plain entries (RSS, Atom, JSON Feed via feedparser).
 
 Plain RSS 2.0 and Atom 1.0 take a faster lxml path (``fastparse``) that gives
-the same articles; feedparser reads everything else.
+the same articles; Google News sitemaps are read by ``newssitemap``;
+feedparser reads everything else.
 
 Pure: bytes in, dataclasses out; no network, no database.
 """
@@ -225,10 +226,14 @@ def parse_feed(
             "refused: the feed declares XML entities "
             "(a known attack: external files or entity expansion)"
         )
+    # Imported here: these modules build this module's dataclasses.
+    from livenews.sources.fastparse import parse_plain_feed
+    from livenews.sources.newssitemap import is_news_sitemap, parse_news_sitemap
+
+    if is_news_sitemap(body):
+        return parse_news_sitemap(body, max_entries)
     if max_entries is not None:
         body = keep_first_entries(body, max_entries)
-    # Imported here: fastparse builds this module's dataclasses.
-    from livenews.sources.fastparse import parse_plain_feed
 
     plain = parse_plain_feed(body, content_type)
     if plain is not None:
