@@ -87,10 +87,24 @@ def tool_versions(tools: dict[str, str]) -> dict[str, str]:
     }
 
 
+def run_with_retries(command: list[str], env: dict[str, str], tries: int = 3) -> None:
+    """Run ``command``, again when it fails: Lighthouse now and then loses its
+    trace on a loaded machine (NO_NAVSTART) and says to run it again."""
+    for attempt in range(1, tries + 1):
+        try:
+            subprocess.run(command, env=env, check=True, timeout=300)
+            return
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            if attempt == tries:
+                raise
+            print(f"  retrying ({attempt}/{tries - 1})", file=sys.stderr, flush=True)
+
+
 def run_lighthouse(url: str, workdir: Path) -> dict[str, Any]:
     """Audit ``url`` once: category scores (0-100), the audits that lost points."""
     report_path = workdir / "lighthouse.json"
-    subprocess.run(
+    report_path.unlink(missing_ok=True)
+    run_with_retries(
         [
             str(BIN / "lighthouse"),
             url,
@@ -101,8 +115,6 @@ def run_lighthouse(url: str, workdir: Path) -> dict[str, Any]:
             "--chrome-flags=" + " ".join(CHROME_FLAGS),
         ],
         env={**os.environ, "CHROME_PATH": CHROMIUM},
-        check=True,
-        timeout=300,
     )
     report = json.loads(report_path.read_text("utf-8"))
     scores = {

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from tools.webcheck.portal import demo_portal
 
@@ -27,7 +27,8 @@ SIZES: dict[str, dict[str, Any]] = {
     },
     "desktop": {"viewport": {"width": 1280, "height": 720}},
 }
-SHOTS = [
+Scheme = Literal["light", "dark"]
+SHOTS: list[tuple[str, str, Scheme]] = [
     ("front", "phone", "light"),
     ("front", "desktop", "light"),
     ("story", "phone", "light"),
