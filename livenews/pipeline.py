@@ -143,8 +143,19 @@ def place_waiting_articles(
         if not waiting:
             return placed
         after = waiting[-1].pk
-        index_for_search([a.pk for a in waiting])
-        placed += place_articles_in_stories(waiting)
+        placed += place_stored_articles(waiting)
+    return placed
+
+
+def place_stored_articles(articles: list[Article]) -> int:
+    """Index, place and announce these waiting articles; return how many."""
+    if not articles:
+        return 0
+    index_for_search([a.pk for a in articles])
+    started = time.perf_counter()
+    placed = place_articles_in_stories(articles, observe_announced)
+    if placed:
+        metrics.PLACE_SECONDS.observe((time.perf_counter() - started) / placed)
     return placed
 
 
@@ -164,9 +175,10 @@ def store_fetch_result(source: Source, result: FetchResult) -> int:
         return 0
     cap = int(settings.LIVENEWS["MAX_ENTRIES_PER_FETCH"])
     try:
-        feed = parse_feed(
-            result.body, result.content_type, result.final_url, max_entries=cap
-        )
+        with metrics.PARSE_SECONDS.time():
+            feed = parse_feed(
+                result.body, result.content_type, result.final_url, max_entries=cap
+            )
     except PageNotFeed as exc:
         metrics.FETCHES.labels("not_a_feed").inc()
         if source.last_success_at is None:  # just added: find the page's feed
@@ -190,15 +202,19 @@ def store_fetch_result(source: Source, result: FetchResult) -> int:
         problem = websub.subscribe(source, feed.hub_url, feed.self_url)
         if problem:
             log.warning("websub", extra={"source": source.url, "error": problem})
-    new, published = store_entries(source, feed)
+    stored, published = store_entries(source, feed)
+    new = len(stored)
     source_actions.record_fetch(source, result, new, published)
     if new:
         log.info("stored articles", extra={"source": source.url, "new": new})
     return new
 
 
-def store_entries(source: Source, feed: ParsedFeed) -> tuple[int, list[datetime]]:
-    """Store a feed's new entries; return how many, and the publication times."""
+def store_entries(
+    source: Source, feed: ParsedFeed
+) -> tuple[list[Article], list[datetime]]:
+    """Store a feed's new entries; return them, and every entry's publication time."""
+    started = time.perf_counter()
     cap = int(settings.LIVENEWS["MAX_ENTRIES_PER_FETCH"])
     fetched_at = now()
     entries = oldest_first(feed.entries[:cap])
@@ -214,8 +230,21 @@ def store_entries(source: Source, feed: ParsedFeed) -> tuple[int, list[datetime]
             sections[entry.categories] = section_for(entry.categories, source.section)
         items.append((item, sections[entry.categories]))
     stored = article_actions.store_new_articles(source, items, fetched_at)
+    metrics.STORE_SECONDS.observe(time.perf_counter() - started)
     metrics.ARTICLES_STORED.inc(len(stored))
-    return len(stored), [e.published for e in entries if e.published]
+    freshness = metrics.ARTICLE_FRESHNESS
+    for article in stored:
+        waited = (article.fetched_at - article.published_at).total_seconds()
+        freshness.labels("published_to_fetched").observe(max(0.0, waited))
+        waited = (article.stored_at - article.fetched_at).total_seconds()
+        freshness.labels("fetched_to_stored").observe(max(0.0, waited))
+    return stored, [e.published for e in entries if e.published]
+
+
+def observe_announced(article: Article) -> None:
+    """Record how long ``article`` waited between stored and announced."""
+    waited = (now() - article.stored_at).total_seconds()
+    metrics.ARTICLE_FRESHNESS.labels("stored_to_announced").observe(max(0.0, waited))
 
 
 def index_for_search(ids: list[int]) -> None:
@@ -278,8 +307,10 @@ def ingest_pushed(source: Source, body: bytes, content_type: str) -> int:
     """
     cap = int(settings.LIVENEWS["MAX_ENTRIES_PER_FETCH"])
     feed = parse_feed(body, content_type, source.url, max_entries=cap)
-    new, _ = store_entries(source, feed)
-    place_waiting_articles()
+    stored, _ = store_entries(source, feed)
+    # Its own articles only, at once: a polling backlog must not delay a push.
+    place_stored_articles(stored)
+    new = len(stored)
     if new:
         source.last_new_item_at = now()
         source.save(update_fields=["last_new_item_at"])

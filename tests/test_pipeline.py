@@ -286,3 +286,22 @@ def test_a_google_news_sitemap_is_a_source(feed_server):
     assert article.lead_image_url == "https://mirel-herald.example/img/cranes.jpg"
     source.refresh_from_db()
     assert (source.name, source.health) == ("The Mirel Herald", "ok")
+
+
+def test_stages_and_freshness_are_measured(feed_server):
+    from prometheus_client import REGISTRY
+
+    def count(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(f"livenews_{name}_count", labels) or 0.0
+
+    names = [("parse_seconds", {}), ("store_seconds", {}), ("place_seconds", {})]
+    steps = ["published_to_fetched", "fetched_to_stored", "stored_to_announced"]
+    names += [("article_freshness_seconds", {"step": step}) for step in steps]
+    before = [count(name, **labels) for name, labels in names]
+    add_source(feed_server.serve("/feed.xml", rss(sample_items(count=3))))
+
+    ingest_once()
+
+    after = [count(name, **labels) for name, labels in names]
+    grown = [b - a for a, b in zip(before, after, strict=True)]
+    assert grown == [1, 1, 1, 3, 3, 3]

@@ -10,8 +10,9 @@ story an editor titled, or reopen a merged story.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -50,13 +51,17 @@ def place_article(article: Article) -> Story:
         return _place(memory, article)
 
 
-def place_waiting_articles(articles: Iterable[Article]) -> int:
+def place_waiting_articles(
+    articles: Iterable[Article],
+    on_placed: Callable[[Article], None] | None = None,
+) -> int:
     """Place articles stored in bulk (``awaits_story``); return how many were placed.
 
     Each article is claimed, placed and announced in its own transaction, so
     a crash leaves the rest waiting and never announces one twice; an article
     another worker claimed first is skipped. The open-story index is synced
-    once for the whole batch instead of once per article.
+    once for the whole batch instead of once per article. ``on_placed`` is
+    called with each article once its transaction has committed.
     """
     placed = 0
     with openindex.open_index() as memory:
@@ -68,6 +73,8 @@ def place_waiting_articles(articles: Iterable[Article]) -> int:
                     continue
                 article.awaits_story = False
                 _place(memory, article)
+                if on_placed is not None:
+                    transaction.on_commit(partial(on_placed, article))
             placed += 1
     return placed
 
