@@ -282,3 +282,25 @@ def test_last_modified_is_sent_back_and_a_304_changes_nothing(feed_server):
     source.refresh_from_db()
     assert source.last_status == 304
     assert source.last_modified == stamp
+
+
+def test_a_host_refusing_several_sources_delays_all_of_its_sources(feed_server):
+    neighbour = add_source(
+        feed_server.serve("/calm.xml", rss(items_every(timedelta(hours=1))))
+    )
+    refused = [
+        add_source(
+            feed_server.serve(
+                f"/shedding{n}.xml", b"", status=503, headers={"Retry-After": "5400"}
+            )
+        )
+        for n in range(3)
+    ]
+
+    ingest_once()
+
+    assert all(delay_of(source) >= 5400 for source in refused)
+    # Answered fine, yet its host said "later" for all: it waits too.
+    assert 5400 - 5 <= delay_of(neighbour) <= 5400 + 60
+    neighbour.refresh_from_db()
+    assert neighbour.health == "ok"

@@ -6,6 +6,7 @@ import statistics
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from importlib.resources import files
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -211,8 +212,9 @@ def record_failure(
 ) -> None:
     """Mark the source failing with ``message`` and back off; never disable it.
 
-    A server's Retry-After delays this source only, honoured up to
-    LIVENEWS_RETRY_AFTER_MAX.
+    A server's Retry-After delays this source, honoured up to
+    LIVENEWS_RETRY_AFTER_MAX, and the whole host when several of its sources
+    were refused lately (``schedule.is_host_refusing``).
     """
     conf = settings.LIVENEWS
     moment = now()
@@ -234,6 +236,28 @@ def record_failure(
     )
     source.lease_owner, source.lease_until = "", None
     _save_health(source)
+    if status in (429, 503) and retry_after is not None:
+        delay_refusing_host(source, moment, retry_after)
+
+
+def delay_refusing_host(source: Source, moment: datetime, retry_after: int) -> int:
+    """Delay every source of ``source``'s host when the host refuses them all.
+
+    Return how many sources were delayed (0 when the host is not refusing).
+    """
+    parts = urlsplit(source.url)
+    same_host = Source.objects.filter(
+        url__startswith=f"{parts.scheme}://{parts.netloc}/"
+    )
+    refused = same_host.filter(
+        last_status__in=(429, 503),
+        last_error_at__gte=moment - schedule.HOST_REFUSAL_WINDOW,
+    ).count()
+    if not schedule.is_host_refusing(refused):
+        return 0
+    until = moment + timedelta(seconds=retry_after)
+    sooner = Q(next_poll_at__isnull=True) | Q(next_poll_at__lt=until)
+    return same_host.filter(sooner).update(next_poll_at=until)
 
 
 def move_to_discovered_feed(source: Source, feed_url: str) -> bool:

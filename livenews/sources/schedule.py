@@ -17,6 +17,12 @@ interval holds. An editor's per-source interval overrides all this.
 A source is **stalled** when it has published nothing for ``STALL_FACTOR``
 times its usual gap (and at least ``STALL_FLOOR``): the feed still answers, but
 something upstream has stopped — the silent failure readers complain about.
+
+A **host** is delayed as a whole when it says so for all: when
+``HOST_REFUSALS`` of its sources were answered 429/503 with a Retry-After
+within ``HOST_REFUSAL_WINDOW``, every source of that host waits for the
+Retry-After. One refusal delays only its source (a per-feed rate limit is
+common); three within ten minutes mean the host is shedding load.
 """
 
 from __future__ import annotations
@@ -28,6 +34,15 @@ from datetime import datetime, timedelta
 from itertools import pairwise
 
 MAX_BACKOFF = 6 * 3600
+HOST_REFUSALS = 3
+HOST_REFUSAL_WINDOW = timedelta(minutes=10)
+
+
+def is_host_refusing(recent_refusals: int) -> bool:
+    """Return True when a host's recent 429/503s say it refuses for all its feeds."""
+    return recent_refusals >= HOST_REFUSALS
+
+
 JITTER = 0.2
 RHYTHM_SAMPLE = 20
 MIN_SAMPLES = 3
