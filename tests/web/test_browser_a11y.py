@@ -158,12 +158,14 @@ def test_keyboard_reaches_main_through_the_skip_link_and_opens_a_story(
     not AXE.exists(),
     reason="axe-core is not installed (make check-web installs tools/webcheck)",
 )
-@pytest.mark.parametrize("size", ["phone", "desktop"])
-def test_axe_finds_no_violations_on_any_page(browser, edge_server, size):
+@pytest.mark.parametrize(
+    ("size", "scheme"), [("phone", "light"), ("desktop", "light"), ("phone", "dark")]
+)
+def test_axe_finds_no_violations_on_any_page(browser, edge_server, size, scheme):
     pages = build_demo_site()
     # The page's CSP forbids injected scripts; the test's own axe is let in.
     context = browser.new_context(
-        **(PHONE if size == "phone" else DESKTOP), bypass_csp=True
+        **(PHONE if size == "phone" else DESKTOP), color_scheme=scheme, bypass_csp=True
     )
     page = context.new_page()
     source = AXE.read_text("utf-8")
