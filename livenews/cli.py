@@ -10,10 +10,13 @@ import json
 import os
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
+
+PROGRESS_FROM = 200  # feeds: an OPML import this long gets a progress bar
 
 
 def setup_django() -> None:
@@ -285,8 +288,31 @@ def sources_import(path: Path) -> None:
     except OpmlError as exc:
         raise click.ClickException(f"{path}: {exc}") from exc
     migrate()
-    added, known = import_feeds(feeds)
+    added, known = import_feeds(feeds, on_progress=import_progress(len(feeds)))
     click.echo(f"imported {added} new source(s), {known} already subscribed")
+
+
+def import_progress(total: int) -> Callable[[int, int], None] | None:
+    """Return a callback drawing a progress bar on a terminal's stderr, or None.
+
+    Only for long imports (``PROGRESS_FROM`` feeds or more) on a terminal.
+    """
+    from rich.console import Console
+    from rich.progress import Progress
+
+    console = Console(stderr=True)
+    if total < PROGRESS_FROM or not console.is_terminal:
+        return None
+    progress = Progress(console=console, transient=True)
+    task = progress.add_task("subscribing", total=total)
+    progress.start()
+
+    def advance(done: int, of: int) -> None:
+        progress.update(task, completed=done, total=of)
+        if done >= of:
+            progress.stop()
+
+    return advance
 
 
 @sources.command("export")
