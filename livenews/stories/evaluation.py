@@ -8,19 +8,21 @@ whole set first, so the figures are what a live portal would get.
 
 from __future__ import annotations
 
+import gc
 import json
 import math
+import os
 import random
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from livenews.articles import dedupe
 from livenews.articles.normalize import digest
-from livenews.stories import clustering
+from livenews.stories import clustering, convergence
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # the time of undated rows
 
@@ -158,30 +160,88 @@ def _word(number: int) -> str:
             return "q" + letters
 
 
-def throughput(open_stories: int = 50_000, articles: int = 5_000) -> dict[str, Any]:
-    """Time assignment with ``open_stories`` open stories; return articles/s."""
+def throughput(
+    open_stories: int = 50_000, articles: int = 5_000, days: int = 2
+) -> dict[str, Any]:
+    """Time assignment with ``open_stories`` open stories; return articles/s.
+
+    With ``days`` > 1 the same load is repeated for each further day after the
+    previous day's stories aged out of the window (``close_idle``), and the
+    process's resident memory is reported after each day and each close: it
+    must stay flat, since memory depends on open stories, not on history.
+    """
     rng = random.Random(7)
     index = clustering.StoryIndex()
-    for story in range(open_stories):
-        features = clustering.extract_features(*synthetic_article(rng, story))
-        index.observe(features)
-        index.add(story, features, EPOCH)
-    stream = [
-        synthetic_article(rng, rng.randrange(open_stories * 2)) for _ in range(articles)
-    ]
-    started = time.perf_counter()
-    joined = 0
-    for number, (title, lead) in enumerate(stream):
-        features = clustering.extract_features(title, lead)
-        index.observe(features)
-        match = index.choose(features, EPOCH)
-        joined += match is not None
-        index.add(match.story_id if match else open_stories + number, features, EPOCH)
-    seconds = time.perf_counter() - started
+    memory: list[dict[str, Any]] = []
+    timed: list[tuple[int, float, int]] = []
+    for day in range(days):
+        when = EPOCH + day * (index.window + timedelta(hours=1))
+        first = day * (open_stories * 3)
+        timed.append(_one_day(index, rng, open_stories, articles, first, when))
+        memory.append(_memory_figures(index, f"day {day + 1}: open"))
+        started = time.perf_counter()
+        merges = convergence.find_merges(index, range(first, first + 1000))
+        sweep_ms = (time.perf_counter() - started) * 1000
+        index.close_idle(when + index.window + timedelta(minutes=1))
+        gc.collect()
+        memory.append(_memory_figures(index, f"day {day + 1}: aged out"))
+    joined, seconds, _ = timed[0]
     return {
         "open_stories_at_start": open_stories,
         "articles": articles,
         "joined_existing": joined,
         "seconds": round(seconds, 3),
         "articles_per_s": round(articles / seconds, 1),
+        "articles_per_s_by_day": [round(articles / s, 1) for _, s, _ in timed],
+        "convergence_sweep_of_1000_stories_ms": round(sweep_ms, 1),
+        "convergence_merges_found": len(merges),
+        "memory": memory,
     }
+
+
+def _one_day(
+    index: clustering.StoryIndex,
+    rng: random.Random,
+    open_stories: int,
+    articles: int,
+    first: int,
+    when: datetime,
+) -> tuple[int, float, int]:
+    for story in range(first, first + open_stories):
+        features = clustering.extract_features(*synthetic_article(rng, story))
+        index.observe(features)
+        index.add(story, features, when)
+    stream = [
+        synthetic_article(rng, first + rng.randrange(open_stories * 2))
+        for _ in range(articles)
+    ]
+    started = time.perf_counter()
+    joined = 0
+    for number, (title, lead) in enumerate(stream):
+        features = clustering.extract_features(title, lead)
+        index.observe(features)
+        match = index.choose(features, when)
+        joined += match is not None
+        new_id = first + open_stories * 2 + number
+        index.add(match.story_id if match else new_id, features, when)
+    return joined, time.perf_counter() - started, len(index.stories)
+
+
+def _memory_figures(index: clustering.StoryIndex, label: str) -> dict[str, Any]:
+    return {
+        "when": label,
+        "open_stories": len(index.stories),
+        "indexed_terms": len(index.postings),
+        "vocabulary": len(index.df),
+        "rss_mb": _rss_mb(),
+    }
+
+
+def _rss_mb() -> float | None:
+    """Return this process's resident memory in MB (Linux), else None."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            pages = int(statm.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return round(pages * os.sysconf("SC_PAGE_SIZE") / 1e6, 1)

@@ -174,3 +174,42 @@ def test_restore_replaces_and_absorb_merges_two_stories() -> None:
 
 def test_similarity_of_an_unknown_story_is_zero() -> None:
     assert StoryIndex().similarity(extract_features(*QUAKE_B), 5) == 0.0
+
+
+def test_a_report_dated_long_before_a_story_began_does_not_join_it() -> None:
+    index = StoryIndex()
+    stream(index, QUAKE_A[:1], when=T0)
+    later = extract_features(*QUAKE_A[1])
+    assert index.choose(later, T0 - clustering.WINDOW / 2) is not None  # late feed
+    too_old = T0 - clustering.WINDOW - timedelta(minutes=1)
+    assert index.choose(later, too_old) is None
+
+
+def test_a_crowded_vocabulary_is_halved_before_the_half_life(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(clustering, "MAX_VOCABULARY", 5)
+    monkeypatch.setattr(clustering, "MIN_ARTICLES_BETWEEN_HALVINGS", 3)
+    index = StoryIndex()
+    index.observe(extract_features("alpha beta gamma", ""))
+    index.observe(extract_features("alpha delta epsilon", ""))
+    assert len(index.df) == 5  # at the cap, not over it: nothing dropped yet
+    index.observe(extract_features("alpha zeta", ""))
+
+    assert index.df == {"alpha": 1.5}  # the others were seen once
+    assert index.n_docs == 1.5
+
+
+def test_two_halves_of_one_event_are_more_alike_than_two_events() -> None:
+    index = StoryIndex()
+    stream(index, QUAKE_A[:2], first_id=1)
+    for title, text in (QUAKE_A[2], QUAKE_B):
+        features = extract_features(title, text)
+        index.observe(features)
+    index.add(2, extract_features(*QUAKE_A[2]), T0)
+    index.add(3, extract_features(*QUAKE_B), T0)
+
+    assert index.story_similarity(1, 2) > index.story_similarity(1, 3)
+    assert index.story_similarity(1, 2) == pytest.approx(index.story_similarity(2, 1))
+    assert index.story_similarity(1, 99) == 0.0
+    assert 2 in index.neighbours(1) and 1 not in index.neighbours(1)
