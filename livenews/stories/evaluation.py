@@ -2,7 +2,8 @@
 
 ``evaluate`` runs the real pure stages, in arrival order, as the portal does:
 near-duplicate lookup first (a copy joins its original's story), otherwise the
-streaming assignment of ``clustering.StoryIndex``. Nothing is fitted on the
+streaming assignment of ``clustering.StoryIndex``, and a convergence sweep
+every few rows (``convergence.find_merges``). Nothing is fitted on the
 whole set first, so the figures are what a live portal would get.
 """
 
@@ -25,6 +26,7 @@ from livenews.articles.normalize import digest
 from livenews.stories import clustering, convergence
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # the time of undated rows
+SWEEP_EVERY_ROWS = 10
 
 
 class EvalError(ValueError):
@@ -63,12 +65,19 @@ def read_rows(lines: Iterable[str]) -> Iterator[Row]:
 
 
 def assign(rows: Sequence[Row], threshold: float | None = None) -> list[int]:
-    """Return each row's story number, assigning in arrival order."""
+    """Return each row's story number, assigning in arrival order.
+
+    Every ``SWEEP_EVERY_ROWS`` rows the stories that grew are checked for
+    convergence and merged (``stories.convergence``), as the portal's
+    periodic sweep does.
+    """
     index = clustering.StoryIndex()
     if threshold is not None:
         index.threshold = threshold
     copies = dedupe.DuplicateIndex()
     stories: list[int] = []
+    merged_into: dict[int, int] = {}
+    grown: list[int] = []
     for position, row in enumerate(rows):
         sig = dedupe.fingerprint(row.text)
         copy = copies.find("", digest(row.title + "\n" + row.text), sig)
@@ -82,7 +91,19 @@ def assign(rows: Sequence[Row], threshold: float | None = None) -> list[int]:
         story_id = match.story_id if match else position
         index.add(story_id, features, row.published)
         stories.append(story_id)
-    return stories
+        grown.append(story_id)
+        if len(grown) >= SWEEP_EVERY_ROWS:
+            for merge in convergence.find_merges(index, grown):
+                index.absorb(merge.keep, merge.gone)
+                merged_into[merge.gone] = merge.keep
+            grown = []
+    return [_follow(merged_into, story) for story in stories]
+
+
+def _follow(merged_into: dict[int, int], story: int) -> int:
+    while story in merged_into:
+        story = merged_into[story]
+    return story
 
 
 def bcubed(gold: Sequence[str], found: Sequence[int]) -> tuple[float, float, float]:
