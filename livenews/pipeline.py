@@ -38,6 +38,7 @@ from django.db import (
 
 from livenews.articles import actions as article_actions
 from livenews.articles.extract import extract_page, text_as_html
+from livenews.articles.language import agreed_language
 from livenews.articles.models import Article
 from livenews.articles.normalize import digest, normalize_entry
 from livenews.articles.sections import section_for
@@ -222,10 +223,14 @@ def store_entries(
         entries = with_full_text(source, entries)
     items = []
     sections: dict[tuple[str, ...], str] = {}  # a feed repeats its categories
+    language, detected = feed.language, []
     for entry in entries:
-        item = normalize_entry(entry, fetched_at, feed.language)
+        item = normalize_entry(entry, fetched_at, language)
         if item is None:
             continue
+        if not language:
+            detected.append(item.language)
+            language = agreed_language(detected)
         if entry.categories not in sections:
             sections[entry.categories] = section_for(entry.categories, source.section)
         items.append((item, sections[entry.categories]))

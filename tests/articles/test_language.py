@@ -7,7 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from livenews.articles.language import LANGUAGES, detect_language, primary_subtag
+from livenews.articles.language import (
+    LANGUAGES,
+    agreed_language,
+    detect_language,
+    primary_subtag,
+)
 from livenews.articles.normalize import normalize_entry
 from livenews.sources.parsers import ParsedEntry, parse_feed
 
@@ -90,3 +95,17 @@ def test_the_feeds_declared_language_wins_over_detection():
 )
 def test_feeds_declare_their_language(body, declared):
     assert parse_feed(body).language == declared
+
+
+@pytest.mark.parametrize(
+    ("detected", "agreed"),
+    [
+        (["en", "en", "en"], "en"),
+        (["en", "en", "en", "fr"], "en"),  # decided on the first three
+        (["en", "en"], ""),  # too few yet
+        (["en", "fr", "en"], ""),
+        (["", "", ""], ""),
+    ],
+)
+def test_a_feeds_language_is_agreed_by_its_first_three_entries(detected, agreed):
+    assert agreed_language(detected) == agreed
