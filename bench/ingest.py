@@ -563,11 +563,11 @@ def stage_references() -> dict[str, Any]:
     t0 = time.perf_counter()
     feeds = [parse_feed(r.body, r.content_type, r.final_url) for r in results if r.body]
     parse = time.perf_counter() - t0
-    entries = [e for f in feeds for e in f.entries]
+    entries = [(e, f.language) for f in feeds for e in f.entries]
     fetched_at = now()
     t0 = time.perf_counter()
-    for entry in entries:
-        normalize_entry(entry, fetched_at)
+    for entry, language in entries:  # detection where the feed declares none
+        normalize_entry(entry, fetched_at, language)
     normalize = time.perf_counter() - t0
     n = len(entries)
     return {
