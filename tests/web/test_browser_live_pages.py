@@ -24,7 +24,7 @@ from livenews.stories.actions import place_article
 
 pytestmark = pytest.mark.browser
 
-# Quick settling in tests; readers wait 3 to 6 s (live.js).
+# Quick settling in tests; readers wait 5 to 10 s (live.js).
 SETTLE = "window.LIVENEWS_SETTLE_MS = 200;"
 
 # Ids, and text with spaces collapsed, of each live region's children.

@@ -137,8 +137,9 @@
   // by id: [data-live-stories] and [data-live-articles]. At the top of the page
   // a region is replaced in place; scrolled down, the story cards on screen
   // refresh in place and new stories wait behind the "N new stories" button.
-  // The delay has random jitter so thousands of readers do not ask at once.
-  var settleMs = window.LIVENEWS_SETTLE_MS || 3000;
+  // The delay (5 to 10 s) has random jitter so thousands of readers do not ask
+  // at once, and a reader asks at most once per delay however many events come.
+  var settleMs = window.LIVENEWS_SETTLE_MS || 5000;
   var settleTimer = null;
   var settledStories = null;  // the fetched story list, shown when the reader asks
 
