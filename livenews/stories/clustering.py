@@ -50,7 +50,16 @@ of open stories.
 
 **Escape hatches.** The caller decides what happens: it can forbid a story
 (``exclude``), remove one (an editor closed or merged it) or restore one from
-storage; the index never writes anywhere.
+storage; the index never writes anywhere. Stories that were started apart and
+converge later are found by ``convergence`` (``story_similarity`` of two
+centroids, a stricter threshold) and merged by the caller.
+
+**Known limit.** Two different events of one kind reported at the same time
+(two supermarket fires of one chain) share most heavy words; the first report
+of the second event often scores 0.3 to 0.6 against the first event's story and
+joins it. Dates separate such events in a live stream (the two-sided
+window); without them, no stricter rule tried did better overall
+(docs/design-notes.md, "converging stories merge…").
 """
 
 from __future__ import annotations
