@@ -45,7 +45,18 @@ LIMIT %s
 """  # noqa: S608
 
 
-def _filter_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
+# The smallest id published since the range's start bounds the ids to read:
+# FTS5 then skips the older part of each word's list instead of filtering it
+# row by row (a 30-day range on a common word: 745 ms → tens of ms over
+# 1,000,000 articles). ``+article_id`` keeps SQLite from walking the primary
+# key in order (it would read every older document) and use the date index.
+SINCE_BOUND = (
+    " AND {id} >= (SELECT min(+article_id) FROM search_searchdocument"
+    " WHERE published_at >= %s) AND d.published_at >= %s"
+)
+
+
+def _filter_sql(filters: SearchFilters, id_column: str) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if filters.source_id is not None:
@@ -61,14 +72,15 @@ def _filter_sql(filters: SearchFilters) -> tuple[str, list[Any]]:
     if filters.language:
         clauses.append("d.language = %s")
         params.append(filters.language)
+    sql = "".join(f" AND {c}" for c in clauses)
     start, end = filters.published_range()
     if start is not None:
-        clauses.append("d.published_at >= %s")
-        params.append(connection.ops.adapt_datetimefield_value(start))
+        sql += SINCE_BOUND.format(id=id_column)
+        params += [connection.ops.adapt_datetimefield_value(start)] * 2
     if end is not None:
-        clauses.append("d.published_at < %s")
+        sql += " AND d.published_at < %s"
         params.append(connection.ops.adapt_datetimefield_value(end))
-    return "".join(f" AND {c}" for c in clauses), params
+    return sql, params
 
 
 def list_candidates(
@@ -77,11 +89,11 @@ def list_candidates(
     """Return up to ``limit`` newest visible articles matching ``query``."""
     if query.is_empty:
         return []
-    filter_sql, filter_params = _filter_sql(filters)
     if connection.vendor == "postgresql":
-        sql, expression = POSTGRES, to_tsquery(query)
+        sql, expression, id_column = POSTGRES, to_tsquery(query), "d.article_id"
     else:
-        sql, expression = SQLITE, to_fts5(query)
+        sql, expression, id_column = SQLITE, to_fts5(query), "search_fts.rowid"
+    filter_sql, filter_params = _filter_sql(filters, id_column)
     params: list[Any] = [expression, False, *filter_params, limit]
     with connection.cursor() as cursor:
         cursor.execute(sql.format(filters=filter_sql), params)

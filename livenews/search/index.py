@@ -13,7 +13,7 @@ the same transaction, however it was written (``save``, ``bulk_create``,
 * **``index_articles(ids)``**: for code that writes with ``bulk_create``.
 * **``catch_up()``**: drains whatever is left, ``CATCH_UP_BATCH`` at a time.
   A search runs it first when the queue is not empty, so a search never
-  misses a stored article; ``manage.py search_index`` runs it by hand.
+  misses a stored article; ``django-admin search_index`` runs it by hand.
 
 Hidden articles are not removed from the index: a search joins the article
 table and keeps only visible ones, so hiding (or un-hiding) takes effect on the

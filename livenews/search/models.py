@@ -36,6 +36,14 @@ class SearchDocument(models.Model):
     title = models.TextField()
     body = models.TextField()
 
+    class Meta:
+        indexes = [
+            # Bounds a date range's ids (see backends.SINCE_BOUND).
+            models.Index(
+                fields=["published_at", "article"], name="search_doc_published"
+            )
+        ]
+
 
 class PendingArticle(models.Model):
     """An article stored or re-worded since it was last indexed.

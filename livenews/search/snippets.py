@@ -30,6 +30,9 @@ ELLIPSIS = "…"
 SCANNED_CHARS = 5000
 
 
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+
+
 def fold_with_positions(text: str) -> tuple[str, list[int]]:
     """Return the folded text and, per folded character, its original index."""
     if text.isascii():
@@ -37,16 +40,30 @@ def fold_with_positions(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     positions: list[int] = []
     previous = ""
-    for i, ch in enumerate(text):
-        folded = ch.lower() if ch < "\x80" else fold_char(ch, previous)
+    at = 0
+    for run in _ASCII_RUNS.finditer(text):
+        start, end = run.span()
+        previous = _fold_others(text, at, start, previous, out, positions)
+        out.append(run.group().lower())
+        positions.extend(range(start, end))
+        previous = text[end - 1]
+        at = end
+    _fold_others(text, at, len(text), previous, out, positions)
+    return "".join(out), positions
+
+
+def _fold_others(
+    text: str, start: int, end: int, previous: str, out: list[str], positions: list[int]
+) -> str:
+    """Fold ``text[start:end]`` (no ASCII) into ``out``; return the last base char."""
+    for i in range(start, end):
+        ch = text[i]
+        folded = fold_char(ch, previous)
         out.append(folded)
-        if len(folded) == 1:
-            positions.append(i)
-        else:
-            positions.extend([i] * len(folded))
+        positions.extend([i] * len(folded))
         if not unicodedata.combining(ch):
             previous = ch
-    return "".join(out), positions
+    return previous
 
 
 def _pattern(phrase: Phrase) -> str:

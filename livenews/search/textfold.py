@@ -26,6 +26,7 @@ token between them.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterator
 
@@ -50,6 +51,11 @@ def fold_char(ch: str, previous: str) -> str:
         if ch not in _KEPT_MARKS and _has_droppable_accents(previous):
             return ""
         return ch
+    return _fold_base(ch)
+
+
+@functools.lru_cache(maxsize=65536)
+def _fold_base(ch: str) -> str:
     parts = unicodedata.normalize("NFKD", ch)
     if _has_droppable_accents(parts[0]):
         parts = "".join(p for p in parts if not unicodedata.combining(p))
@@ -63,7 +69,7 @@ def fold(text: str) -> str:
     out = []
     previous = ""
     for ch in text:
-        out.append(fold_char(ch, previous))
+        out.append(ch.lower() if ch < "\x80" else fold_char(ch, previous))
         if not unicodedata.combining(ch):
             previous = ch
     return unicodedata.normalize("NFC", "".join(out))

@@ -264,3 +264,19 @@ def test_results_are_paged(source):
     assert first.hits[0].article.title == "Rail strike update 0"
     assert third.hits[-1].article.title == "Rail strike update 44"
     assert search_articles("rail strike", page=99, at=NOW).page == 3
+
+
+def test_the_command_rebuilds_the_index(source):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from livenews.search.models import SearchDocument
+
+    add_article(source, "Orchard frost hits growers")
+    SearchDocument.objects.all().delete()
+    assert found("orchard") == []
+    out = StringIO()
+    call_command("search_index", "--rebuild", stdout=out)
+    assert out.getvalue().strip() == "indexed 1 articles"
+    assert found("orchard") == ["Orchard frost hits growers"]

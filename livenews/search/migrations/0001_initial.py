@@ -174,6 +174,13 @@ class Migration(migrations.Migration):
                 ("title", models.TextField()),
                 ("body", models.TextField()),
             ],
+            options={
+                "indexes": [
+                    models.Index(
+                        fields=["published_at", "article"], name="search_doc_published"
+                    )
+                ],
+            },
         ),
         migrations.RunPython(install, remove),
     ]
