@@ -43,6 +43,9 @@ DROPPED_HEADERS = frozenset(
 )
 CACHEABLE_STATUSES = frozenset({200, 404})
 HIT = b"x-cache: HIT\r\n"
+# Renders of one URL at once: under a storm of events a third render would
+# only compete for the CPU with the two newer ones; its requests wait instead.
+MAX_RENDERS_PER_URL = 2
 ALL_KEYS = frozenset({"*"})  # a page whose keys are not known yet: any event
 
 
@@ -152,6 +155,7 @@ class CachingEdge:
         self._inflight: dict[
             str, tuple[asyncio.Future[CachedPage | Passthrough], int]
         ] = {}
+        self._running: dict[str, int] = {}  # renders in flight per URL
         # The keys each URL's last render showed: judges renders in flight.
         self._keys_of: dict[str, frozenset[str]] = {}
         # The newest event this process received, sent with every cached page
@@ -191,12 +195,16 @@ class CachingEdge:
         A request may join a render only if no event touching the page was
         received between that render's start and the request's arrival;
         otherwise it starts a new render at once (which later arrivals join),
-        rather than waiting for one it could not use.
+        rather than waiting for one it could not use, unless two renders of the
+        URL are running: then it waits for the newest and judges it again.
         """
         arrived_seq = self.cache.seq
         joined = self._inflight.get(url)
-        if joined is not None and not self.cache.invalidated_between(
-            joined[1], arrived_seq, self._keys_of.get(url, ALL_KEYS)
+        if joined is not None and (
+            self._running.get(url, 0) >= MAX_RENDERS_PER_URL
+            or not self.cache.invalidated_between(
+                joined[1], arrived_seq, self._keys_of.get(url, ALL_KEYS)
+            )
         ):
             leader, leader_seq = joined
             result = await asyncio.shield(leader)
@@ -211,6 +219,7 @@ class CachingEdge:
         )
         entry = (future, arrived_seq)
         self._inflight[url] = entry
+        self._running[url] = self._running.get(url, 0) + 1
         try:
             result = await self._fetch(url, scope, receive)
             future.set_result(result)
@@ -224,6 +233,10 @@ class CachingEdge:
             future.exception()  # retrieved: followers re-raise it themselves
             raise
         finally:
+            if self._running[url] > 1:
+                self._running[url] -= 1
+            else:
+                del self._running[url]
             if self._inflight.get(url) is entry:
                 del self._inflight[url]
 

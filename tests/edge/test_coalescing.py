@@ -126,3 +126,31 @@ def test_a_request_after_an_event_starts_its_render_without_waiting():
     assert running == 3
     assert leader == b"render 2"
     assert follower == late == b"render 3"
+
+
+def test_a_third_render_of_one_url_waits_for_the_newest_instead():
+    async def scenario() -> tuple[int, int, list[bytes]]:
+        app = HeldRenders()
+        cache = PageCache()
+        edge = CachingEdge(app, cache)
+        app.release.set()
+        await get(edge)
+        app.release.clear()
+        cache.invalidate({"front"})
+        tasks = [asyncio.create_task(get(edge))]
+        for _ in range(2):
+            await asyncio.sleep(0.01)
+            cache.invalidate({"front"})
+            tasks.append(asyncio.create_task(get(edge)))
+        await asyncio.sleep(0.01)
+        running = app.count  # renders 2 and 3; the third request waits
+        app.release.set()
+        answers = [await task for task in tasks]
+        return running, app.count, answers
+
+    running, total, answers = asyncio.run(scenario())
+    assert running == 3
+    # The third request came after the event that made render 3 stale for it,
+    # so it gets a render begun after it arrived, once render 3 is done.
+    assert answers == [b"render 2", b"render 3", b"render 4"]
+    assert total == 4
