@@ -27,6 +27,7 @@ from livenews.stories import (
     clustering,
     convergence,
     copies,
+    divergence,
     lifecycle,
     openindex,
     ranking,
@@ -261,6 +262,7 @@ def _sweep_idle_stories() -> None:
         status="developing", updated_at__lt=at - lifecycle.VELOCITY_WINDOW
     ).update(status="steady", velocity=0.0)
     copies.drop_old_fingerprints(at)
+    split_diverged_stories(since=previous)
     merge_converging_stories(since=previous)
 
 
@@ -293,6 +295,59 @@ def merge_converging_stories(since: datetime) -> list[Story]:
         with transaction.atomic():
             kept.append(merge_stories(one, other))
     return kept
+
+
+_checked_sizes: dict[int, int] = {}
+
+
+def split_diverged_stories(since: datetime) -> list[Story]:
+    """Split the open stories that gathered two events (``stories.divergence``).
+
+    Only stories updated since ``since`` and grown enough since their last
+    check are looked at; never one an editor touched, merged into or split.
+    Returns the new stories (each announced as ``story.created``, its origin
+    as ``story.updated``).
+    """
+    rows = Story.objects.filter(
+        updated_at__gte=since,
+        status__in=openindex.OPEN,
+        merged_into__isnull=True,
+        article_count__gte=divergence.MIN_STORY,
+        article_count__lte=divergence.MAX_MEMBERS,
+        editor_headline="",
+        pinned=False,
+        summary_by_editor=False,
+        boost=0.0,
+        split_from__isnull=True,
+    )[:200]
+    if len(_checked_sizes) > 100_000:  # closed stories' entries: start afresh
+        _checked_sizes.clear()
+    due = [s for s in rows if divergence.is_due(s.article_count, _checked(s))]
+    ids = [s.pk for s in due]
+    curated = set(
+        Story.objects.filter(merged_into__in=ids).values_list("merged_into", flat=True)
+    ) | set(
+        Story.objects.filter(split_from__in=ids).values_list("split_from", flat=True)
+    )
+    new_stories = []
+    for story in due:
+        _checked_sizes[story.pk] = story.article_count
+        if story.pk in curated:
+            continue
+        originals = Article.objects.filter(
+            story=story, duplicate_of__isnull=True, hidden=False
+        ).order_by("published_at", "id")
+        members = [(a.pk, openindex.article_features(a)) for a in originals]
+        with openindex.open_index() as memory:
+            split = divergence.find_split(memory.index, members)
+        if split is not None:
+            with transaction.atomic():
+                new_stories.append(_split_off(story, split.move, split_from=None))
+    return new_stories
+
+
+def _checked(story: Story) -> int:
+    return _checked_sizes.get(story.pk, 0)
 
 
 def _may_merge(one_id: int, other_id: int) -> bool:
@@ -345,6 +400,12 @@ def merge_stories(keep: Story, gone: Story) -> Story:
 
 def split_story(story: Story, article_ids: Iterable[int]) -> Story:
     """Move the given articles (and their copies) of ``story`` into a new story."""
+    return _split_off(story, article_ids, split_from=story)
+
+
+def _split_off(
+    story: Story, article_ids: Iterable[int], split_from: Story | None
+) -> Story:
     with openindex.open_index() as memory:
         moved = list(
             Article.objects.filter(story=story, pk__in=list(article_ids)).order_by(
@@ -360,7 +421,7 @@ def split_story(story: Story, article_ids: Iterable[int]) -> Story:
             lead_image_url=first.lead_image_url,
             first_seen_at=first.published_at,
             headline_article=first,
-            split_from=story,
+            split_from=split_from,
         )
         memory.index.remove(new.pk)
         ids = [a.pk for a in moved]

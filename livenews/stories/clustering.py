@@ -67,9 +67,9 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 THRESHOLD = 0.20
 TITLE_WEIGHT = 2.0
@@ -214,6 +214,37 @@ class StoryIndex:
             other,
         )
 
+    def pair_similarity(self, one: Features, other: Features) -> float:
+        """Return the similarity of two articles (as ``choose`` scores a story)."""
+        state = StoryState(0, dict(other.terms), 1, _NEVER, set(other.entities))
+        return self._score(self._weigh(one.terms), one.entities, state)
+
+    def pairwise_similarities(self, members: Sequence[Features]) -> list[list[float]]:
+        """Return every pair's ``pair_similarity`` (symmetric; 1.0 on the diagonal)."""
+        weighed = [self._weigh(f.terms) for f in members]
+        named = [
+            {t: v for t, v in w.items() if t in f.entities}
+            for w, f in zip(weighed, members, strict=True)
+        ]
+        share = ENTITY_SHARE
+        count = len(members)
+        sims = [[1.0] * count for _ in range(count)]
+        for i in range(count):
+            for j in range(i + 1, count):
+                score = (1.0 - share) * _cosine(weighed[i], weighed[j])
+                if named[i] and named[j]:
+                    score += share * _cosine(named[i], named[j])
+                sims[i][j] = sims[j][i] = score
+        return sims
+
+    def group_similarity(
+        self, one: Iterable[Features], other: Iterable[Features]
+    ) -> float:
+        """Return the similarity of two groups of articles' summed centroids."""
+        first, second = _group_state(one), _group_state(other)
+        entities = frozenset(first.entities)
+        return self._score(self._weigh(first.centroid), entities, second)
+
     def neighbours(self, story_id: int) -> list[int]:
         """Return the open stories sharing heavy terms with a story (not itself)."""
         story = self.stories.get(story_id)
@@ -338,6 +369,19 @@ class StoryIndex:
         for term in top:
             self.postings.setdefault(term, set()).add(story.story_id)
         self.indexed[story.story_id] = top
+
+
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def _group_state(members: Iterable[Features]) -> StoryState:
+    state = StoryState(0, {}, 0, _NEVER)
+    for features in members:
+        for term, value in features.terms.items():
+            state.centroid[term] = state.centroid.get(term, 0.0) + value
+        state.entities |= features.entities
+        state.size += 1
+    return state
 
 
 def _by_value(item: tuple[str, float]) -> float:

@@ -23,7 +23,7 @@ from typing import Any
 
 from livenews.articles import dedupe
 from livenews.articles.normalize import digest
-from livenews.stories import clustering, convergence
+from livenews.stories import clustering, convergence, divergence
 
 EPOCH = datetime(2026, 1, 1, tzinfo=UTC)  # the time of undated rows
 SWEEP_EVERY_ROWS = 10
@@ -78,11 +78,16 @@ def assign(rows: Sequence[Row], threshold: float | None = None) -> list[int]:
     stories: list[int] = []
     merged_into: dict[int, int] = {}
     grown: list[int] = []
+    members: dict[int, list[tuple[int, clustering.Features]]] = {}
+    fresh_ids = iter(range(len(rows), 2 * len(rows) + 1))
+    copy_of: dict[int, int] = {}
+    checked: dict[int, int] = {}
     for position, row in enumerate(rows):
         sig = dedupe.fingerprint(row.text)
         copy = copies.find("", digest(row.title + "\n" + row.text), sig)
         if copy is not None:
             stories.append(stories[copy.original_id])
+            copy_of[position] = copy.original_id
             continue
         copies.add(position, "", digest(row.title + "\n" + row.text), sig)
         features = clustering.extract_features(row.title, row.text)
@@ -91,13 +96,51 @@ def assign(rows: Sequence[Row], threshold: float | None = None) -> list[int]:
         story_id = match.story_id if match else position
         index.add(story_id, features, row.published)
         stories.append(story_id)
+        members.setdefault(story_id, []).append((position, features))
         grown.append(story_id)
         if len(grown) >= SWEEP_EVERY_ROWS:
+            for story_id in dict.fromkeys(grown):
+                _split_if_diverged(
+                    index, members, story_id, stories, copy_of, checked, fresh_ids
+                )
             for merge in convergence.find_merges(index, grown):
                 index.absorb(merge.keep, merge.gone)
+                members[merge.keep] += members.pop(merge.gone, [])
                 merged_into[merge.gone] = merge.keep
             grown = []
     return [_follow(merged_into, story) for story in stories]
+
+
+def _split_if_diverged(
+    index: clustering.StoryIndex,
+    members: dict[int, list[tuple[int, clustering.Features]]],
+    story_id: int,
+    stories: list[int],
+    copy_of: dict[int, int],
+    checked: dict[int, int],
+    fresh_ids: Iterator[int],
+) -> None:
+    """Split a story holding two events (``divergence``), as the portal's sweep does."""
+    mine = members.get(story_id, [])
+    if not divergence.is_due(len(mine), checked.get(story_id, 0)):
+        return
+    checked[story_id] = len(mine)
+    split = divergence.find_split(index, mine)
+    if split is None or story_id not in index.stories:
+        return
+    when = index.stories[story_id].last_seen
+    moved = set(split.move)
+    new_id = next(fresh_ids)
+    index.remove(story_id)
+    members[story_id] = [(p, f) for p, f in mine if p not in moved]
+    members[new_id] = [(p, f) for p, f in mine if p in moved]
+    for part_id in (story_id, new_id):
+        for _, features in members[part_id]:
+            index.add(part_id, features, when)
+    for position, story in enumerate(stories):
+        original = copy_of.get(position, position)
+        if story == story_id and original in moved:
+            stories[position] = new_id
 
 
 def _follow(merged_into: dict[int, int], story: int) -> int:

@@ -9,8 +9,9 @@ import pytest
 
 @pytest.fixture(autouse=True)
 def cold_open_index() -> Iterator[None]:
-    from livenews.stories import openindex
+    from livenews.stories import actions, openindex
 
     openindex.forget()
+    actions._checked_sizes.clear()  # story ids repeat across tests
     yield
     openindex.forget()
