@@ -214,13 +214,11 @@ class StoryIndex:
             other,
         )
 
-    def pair_similarity(self, one: Features, other: Features) -> float:
-        """Return the similarity of two articles (as ``choose`` scores a story)."""
-        state = StoryState(0, dict(other.terms), 1, _NEVER, set(other.entities))
-        return self._score(self._weigh(one.terms), one.entities, state)
-
     def pairwise_similarities(self, members: Sequence[Features]) -> list[list[float]]:
-        """Return every pair's ``pair_similarity`` (symmetric; 1.0 on the diagonal)."""
+        """Return the similarity of every pair of articles, as ``choose`` scores.
+
+        Symmetric, 1.0 on the diagonal; each article is weighed once.
+        """
         weighed = [self._weigh(f.terms) for f in members]
         named = [
             {t: v for t, v in w.items() if t in f.entities}

@@ -12,7 +12,7 @@ form two groups that resemble each other far less than a story's reports do.
 
 **The check**, for a story of at least ``MIN_STORY`` original articles (at
 most ``MAX_MEMBERS``, beyond which a story is left as it is): pairwise
-similarities of its articles (``StoryIndex.pair_similarity``); the two least
+similarities of its articles (``StoryIndex.pairwise_similarities``); the two least
 alike articles seed two groups; each article goes to the seed it resembles
 more, each seed becomes its group's most central article, five rounds at
 most (2-medoids). The story splits when both groups hold at least
