@@ -149,5 +149,7 @@ def index_saved_article(
         with transaction.atomic():
             if PendingArticle.objects.filter(article_id=instance.pk).exists():
                 index_articles([instance.pk])
-    except DatabaseError:
+    except Exception:
+        # Whatever went wrong (a lock, a bug in folding some text), the article
+        # is stored and stays queued: the savepoint undid only the index work.
         log.exception("indexing article %s failed; it stays queued", instance.pk)

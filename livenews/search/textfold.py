@@ -38,6 +38,8 @@ _KEPT_MARKS = frozenset("\u3099\u309a")
 
 def _has_droppable_accents(ch: str) -> bool:
     """Return True for Latin, Greek, Cyrillic (and Vietnamese) base letters."""
+    if not ch:
+        return False
     code = ord(ch)
     return code < 0x0530 or 0x1E00 <= code <= 0x1FFF
 

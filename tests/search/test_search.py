@@ -280,3 +280,19 @@ def test_the_command_rebuilds_the_index(source):
     call_command("search_index", "--rebuild", stdout=out)
     assert out.getvalue().strip() == "indexed 1 articles"
     assert found("orchard") == ["Orchard frost hits growers"]
+
+
+def test_random_unicode_queries_never_fail(source):
+    import random
+
+    add_article(source, "Harbour reopens in Zürich and 北京")
+    add_article(source, "\u0301\u3099 starts with marks", "\u0308")
+    assert not has_pending()
+    rng = random.Random(8)
+    alphabet = (
+        "abcXYZ019 \"'*-:^()[]{}\\%_;,.!?\t\n\u0301\u0308\u3099"
+        "üßØæ北京東京がハングル한국어ไทยहिन्दीعربى\u200b\ufeff\U0001f600"
+    )
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 30)))
+        search_articles(text, at=NOW)
