@@ -20,6 +20,7 @@ from types import FrameType
 from typing import Any
 
 from bench import (
+    buslatency,
     edge_misses,
     edge_revalidate,
     edge_storm,
@@ -45,6 +46,7 @@ SCENARIOS = {
     "sse": sse,
     "sse10k": sse10k,
     "freshness": freshness,
+    "buslatency": buslatency,
 }
 
 
