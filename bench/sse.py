@@ -4,7 +4,8 @@ Set-up per server, one after the other in the same run:
 
 * **livenews**: ``livenews web`` (uvicorn, one process) on a fresh SQLite
   database with ``LIVENEWS_OUTBOX_POLL=0.05``: the publisher is another process,
-  so the hub learns of its commits by polling the outbox every 50 ms.
+  so the hub learns of its commits by polling the outbox every 50 ms (or, with
+  ``BENCH_SSE_BUS`` set to a Redis or PostgreSQL URL, through that bus).
 * **nginx+nchan** (the reference, when ``ngx_nchan_module.so`` is installed):
   one worker, ``nchan_subscriber eventsource`` on ``/sub`` and
   ``nchan_publisher`` on ``/pub``, channel ``front``.
@@ -59,10 +60,22 @@ def parameters(
         "measure_s": 8.0 if quick else 15.0,
         "event_bytes": "~1 KB (900 bytes of filler)",
         "concurrent_connects": 200,
-        "livenews_env": {"LIVENEWS_OUTBOX_POLL": OUTBOX_POLL},
+        "livenews_env": livenews_settings(),
         "nchan_workers": nchan_workers,
         "rounds": 1 if quick else 2,
     }
+
+
+def livenews_settings() -> dict[str, str]:
+    """The web process's settings: the 50 ms poll, or a bus (``BENCH_SSE_BUS``).
+
+    With ``BENCH_SSE_BUS=redis://127.0.0.1:6379/0`` (or a postgres:// URL) the
+    publisher's commits wake the hub through that bus, as a worker's would.
+    """
+    bus = os.environ.get("BENCH_SSE_BUS", "")
+    if bus:
+        return {"LIVENEWS_BUS_URL": bus, "LIVENEWS_OUTBOX_POLL": "60"}
+    return {"LIVENEWS_OUTBOX_POLL": OUTBOX_POLL}
 
 
 def nchan_http(port: int) -> str:
@@ -81,7 +94,7 @@ def nchan_http(port: int) -> str:
 def start_livenews(
     procs: harness.Processes, tmp: Path, params: dict[str, Any]
 ) -> tuple[harness.Proc, int, list[str], dict[str, str]]:
-    env = harness.livenews_env(tmp / "data", LIVENEWS_OUTBOX_POLL=OUTBOX_POLL)
+    env = harness.livenews_env(tmp / "data", **livenews_settings())
     port = harness.free_port()
     argv = [harness.LIVENEWS, "web", "--host", "127.0.0.1", "--port", str(port)]
     proc = procs.start("livenews-web", argv, env=env)
