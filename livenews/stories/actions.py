@@ -427,12 +427,28 @@ def _split_off(
         ids = [a.pk for a in moved]
         Article.objects.filter(pk__in=ids).update(story=new)
         Article.objects.filter(duplicate_of_id__in=ids).update(story=new)
+        if story.headline_article_id in ids:
+            _pick_remaining_headline(story)
         for changed in (story, new):
             _rebuild_state(memory.index, changed)
             _refresh(changed)
         _emit_story(new, created=True)
         _emit_story(story, created=False)
         return new
+
+
+def _pick_remaining_headline(story: Story) -> None:
+    """Give a story whose headline article left it its earliest remaining one."""
+    article = (
+        Article.objects.filter(story=story, duplicate_of__isnull=True, hidden=False)
+        .order_by("published_at", "id")
+        .first()
+    )
+    story.headline_article = article
+    if article is not None:
+        story.headline = article.title
+        if not story.summary_by_editor:
+            story.summary = _summary_of(article)
 
 
 def set_editor_headline(story: Story, headline: str) -> Story:

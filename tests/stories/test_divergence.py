@@ -95,6 +95,9 @@ def test_a_mixed_story_splits_into_a_new_story_with_created_and_updated_events()
     assert set(new[0].articles.values_list("guid", flat=True)) == {"g1", "g3", "g5"}
     assert set(story.articles.values_list("guid", flat=True)) == {"g0", "g2", "g4"}
     assert new[0].split_from_id is None  # the algorithm's split, not an editor's
+    assert "Tarsis" in new[0].headline and "Tarsis" in new[0].summary
+    story.refresh_from_db()
+    assert "Velora" in story.headline and "Velora" in story.summary
     events = [(e.type, e.payload["story_id"]) for e in Event.objects.all()]
     assert events == [("story.created", new[0].pk), ("story.updated", story.pk)]
     later = publish(source("late"), "late", *QUAKE[1], WHEN + timedelta(hours=1))
