@@ -47,8 +47,8 @@ LIMIT %s
 
 # The smallest id published since the range's start bounds the ids to read:
 # FTS5 then skips the older part of each word's list instead of filtering it
-# row by row (a 30-day range on a common word: 745 ms → tens of ms over
-# 1,000,000 articles). ``+article_id`` keeps SQLite from walking the primary
+# row by row (a 30-day range on a mid-frequency word over 1,000,000 articles:
+# 61 → 14 ms). ``+article_id`` keeps SQLite from walking the primary
 # key in order (it would read every older document) and use the date index.
 SINCE_BOUND = (
     " AND {id} >= (SELECT min(+article_id) FROM search_searchdocument"
