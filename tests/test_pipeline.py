@@ -306,3 +306,16 @@ def test_stages_and_freshness_are_measured(feed_server):
     after = [count(name, **labels) for name, labels in names]
     grown = [b - a for a, b in zip(before, after, strict=True)]
     assert grown == [1, 1, 1, 3, 3, 3]
+
+
+def test_bulk_stored_articles_are_searchable_with_their_story(feed_server):
+    from livenews.search.models import PendingArticle, SearchDocument
+
+    add_source(feed_server.serve("/feed.xml", rss(sample_items(count=3))))
+
+    ingest_once()
+
+    assert not PendingArticle.objects.exists()
+    documents = dict(SearchDocument.objects.values_list("article_id", "story_id"))
+    assert documents == dict(Article.objects.values_list("id", "story_id"))
+    assert None not in documents.values()
