@@ -90,6 +90,9 @@ def summarize(params: dict[str, Any], measured: dict[str, Any]) -> dict[str, Any
             },
         },
         "notes": [
+            "machine load average (1 min) before and after the renders: "
+            f"{measured['load_average_1m']} on {os.cpu_count()} CPUs; wall p99 "
+            "includes time other processes held the CPU, cpu_p99_ms does not",
             "renders go through django.core.handlers.wsgi.WSGIHandler in one "
             "process, one at a time, on SQLite (WAL) in a temporary directory",
             f"story page: {params['story_articles']} articles, "
@@ -291,11 +294,14 @@ def worker(renders: int) -> None:
     paths = build_site(params)
     handler = WSGIHandler()
     warmup = params["warmup"]
-    result = {
+    load_before = os.getloadavg()
+    result: dict[str, Any] = {
         "pages": {
             name: render_many(handler, paths[name], renders, warmup) for name in PAGES
         },
         "reference": render_many(handler, "/healthz", renders, warmup),
+        # Other processes on the machine stretch wall times: say how busy it was.
+        "load_average_1m": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
     }
     print("RESULT " + json.dumps(result), flush=True)
 
