@@ -107,3 +107,17 @@ def test_an_editor_boosts_a_story_and_the_audit_records_it(signed_in, two_storie
     reporter, _ = signed_in("reporter", "rep")
     answer = reporter.post(f"/newsroom/story/{story_id}/boost/", {"boost": "3"})
     assert answer.status_code == 403
+
+
+def test_an_editor_writes_a_summary_and_can_hand_it_back(signed_in, two_stories):
+    editor, _ = signed_in("editor")
+    story_id = two_stories[0].story_id
+    editor.post(f"/newsroom/story/{story_id}/summary/", {"summary": "Cranes stand."})
+    story = Story.objects.get(pk=story_id)
+    assert (story.summary, story.summary_by_editor) == ("Cranes stand.", True)
+    page = editor.get(f"/newsroom/story/{story_id}/").content.decode()
+    assert "Cranes stand." in page
+
+    editor.post(f"/newsroom/story/{story_id}/summary/", {"summary": ""})
+    story.refresh_from_db()
+    assert not story.summary_by_editor and story.summary != "Cranes stand."
