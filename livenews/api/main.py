@@ -12,7 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 
-from livenews.api import reads, writes  # noqa: F401 - they register endpoints
+from livenews.api import reads, search, writes  # noqa: F401 - they register endpoints
 from livenews.api.docs import LocalSwagger
 from livenews.api.ratelimit import BUCKETS, client_key, retry_after_header
 from livenews.api.routes import router

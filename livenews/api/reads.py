@@ -43,7 +43,7 @@ class ListFilters(PageParams):
     language: str | None = None
     topic: str | None = None  # a topic slug
     source: int | None = None
-    section: str | None = None  # a source section ("world"…)
+    section: str | None = None  # a section slug ("world"…)
     since: datetime | None = None
     until: datetime | None = None
 
@@ -77,7 +77,7 @@ def _stories(filters: ListFilters) -> QuerySet[Story]:
     if filters.source is not None:
         stories = stories.filter(articles__source_id=filters.source)
     if filters.section:
-        stories = stories.filter(articles__source__section=filters.section.lower())
+        stories = stories.filter(section=filters.section.lower())
     if filters.language:
         stories = stories.filter(articles__language__iexact=filters.language)
     since, until = window(filters)
@@ -118,14 +118,14 @@ def get_story(request: HttpRequest, response: HttpResponse, story_id: int) -> An
 
 class ArticleFilters(ListFilters):
     story: int | None = None
-    q: str | None = None  # title contains (until full-text search exists)
+    q: str | None = None  # title contains (GET /search for full-text search)
 
 
 @router.get("/articles", response={200: schemas.ArticlePage, **BAD})
 def list_articles(
     request: HttpRequest, response: HttpResponse, filters: Query[ArticleFilters]
 ) -> Any:
-    """Articles, newest first; ``q`` matches titles (full-text search comes later)."""
+    """Articles, newest first; ``q`` matches titles (``/search`` searches text)."""
     articles = _visible_articles().select_related("source")
     if filters.topic:
         articles = articles.filter(story__topics__slug=filters.topic)
@@ -134,7 +134,7 @@ def list_articles(
     if filters.story is not None:
         articles = articles.filter(story_id=filters.story)
     if filters.section:
-        articles = articles.filter(source__section=filters.section.lower())
+        articles = articles.filter(section=filters.section.lower())
     if filters.language:
         articles = articles.filter(language__iexact=filters.language)
     since, until = window(filters)

@@ -122,6 +122,29 @@ class ArticlePage(Schema):
     next_cursor: str | None
 
 
+class SearchHitOut(Schema):
+    id: int  # the article (GET /articles/{id} for the whole of it)
+    title: str
+    title_html: str  # the title, escaped, matches in <mark>
+    snippet_html: str  # a passage, escaped, matches in <mark>
+    url: str  # the outlet's own address
+    page_url: str
+    language: str
+    published_at: datetime
+    source_id: int
+    source_name: str
+    story_id: int | None
+
+
+class SearchPage(Schema):
+    query: str
+    total: int  # matches ranked (at most the ranking's candidate cap)
+    capped: bool  # more matched than were ranked
+    page: int
+    pages: int
+    items: list[SearchHitOut]
+
+
 class TopicPage(Schema):
     items: list[TopicOut]
     next_cursor: str | None

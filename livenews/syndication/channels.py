@@ -91,7 +91,7 @@ def _article_item(article: Article) -> FeedItem:
     authors = [str(a) for a in article.authors or [] if str(a).strip()]
     if not authors and article.source.name:
         authors = [article.source.name]
-    section = article.source.section
+    section = article.section
     return FeedItem(
         kind="article",
         pk=article.pk,
@@ -206,15 +206,15 @@ def topic_channel(topic: Topic) -> FeedChannel:
 
 
 def section_channel(section: str) -> FeedChannel:
-    """Articles from the sources of one section (``Source.section``), newest first."""
-    articles = _articles().filter(source__section=section)[: feed_size()]
+    """Articles of one section (``Article.section``), newest first."""
+    articles = _articles().filter(section=section)[: feed_size()]
     return FeedChannel(
         slug=f"section/{section}",
         title=f"{site_name()}: {section}",
-        link=reverse("web:front"),
+        link=reverse("web:section", args=[section]),
         description=f"The latest in {section}",
         items=[_article_item(article) for article in articles],
-        cache_keys=("front",),
+        cache_keys=("front", f"section:{section}"),
     )
 
 

@@ -6,9 +6,10 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 
+from livenews.articles.models import Article
+from livenews.articles.sections import SECTIONS, is_section_slug
 from livenews.core.cachekeys import mark_cacheable
 from livenews.live.models import LiveBlog
-from livenews.sources.models import Source
 from livenews.stories.models import Story, Topic
 from livenews.syndication import channels
 from livenews.syndication.conditional import finish
@@ -68,7 +69,9 @@ def topic_feed(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
 
 
 def section_feed(request: HttpRequest, section: str, fmt: str) -> HttpResponse:
-    if not Source.objects.filter(section=section).exists():
+    if not is_section_slug(section) or not (
+        section in SECTIONS or Article.objects.filter(section=section).exists()
+    ):
         raise Http404("no such section")
     return render_channel(request, channels.section_channel(section), fmt)
 

@@ -38,6 +38,7 @@ def make_article(source: Any, story: Any, n: int, age: timedelta, **extra: Any) 
         "body_html": f"<p>Body of report {n} &amp; more.</p>",
         "authors": ["Ana Reporter"],
         "language": "en",
+        "section": "world",
         "published_at": published,
         "stored_at": published + timedelta(minutes=1),
         "content_hash": f"{n:064x}",
@@ -67,10 +68,12 @@ def newsroom(db: None) -> Newsroom:
         updated_at=now() - timedelta(hours=1),
         article_count=3,
         source_count=1,
+        section="world",
     )
     story.topics.add(topic)
     other = Story.objects.create(
         headline="Budget vote delayed",
+        section="world",
         first_seen_at=now() - timedelta(hours=60),
         updated_at=now() - timedelta(hours=50),
         article_count=1,

@@ -35,3 +35,11 @@ def test_story_and_liveblog_pages_offer_their_own_feeds_first(client, newsroom):
     )
     for url in {href for _, href in story + liveblog}:
         assert client.get(url).status_code == 200, url
+
+
+def test_section_page_offers_its_section_feed(client, newsroom):
+    links = alternates(client, "/section/world/")
+    assert links[0] == ("application/rss+xml", "/feeds/section/world.rss")
+    feed = client.get("/feeds/section/world.json").json()
+    assert feed["items"], "the world section's feed lists its articles"
+    assert all(client.get(href).status_code == 200 for _, href in links)

@@ -263,4 +263,6 @@ def test_section_feed_lists_that_sections_articles(client, newsroom):
     assert [i["id"].rsplit(":", 1)[1] for i in feed["items"]] == [
         str(a.pk) for a in [*newsroom.articles, newsroom.old_article]
     ]
-    assert client.get("/feeds/section/sport.rss").status_code == 404
+    # A standard section with nothing yet is an empty feed; an unknown one is 404.
+    assert client.get("/feeds/section/sport.json").json()["items"] == []
+    assert client.get("/feeds/section/no-such-place.rss").status_code == 404

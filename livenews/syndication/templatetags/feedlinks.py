@@ -1,8 +1,8 @@
 """``{% feed_links %}``: the autodiscovery ``<link rel="alternate">`` of a page.
 
 A page names what it shows in its ``channels`` context (``story:12``,
-``liveblog:3``…) and a topic page has ``topic``: each gets its own feeds, and
-every page also offers the front-page feeds.
+``liveblog:3``, ``section:world``…) and a topic page has ``topic``: each gets
+its own feeds, and every page also offers the front-page feeds.
 """
 
 from __future__ import annotations
@@ -29,6 +29,9 @@ def page_feeds(context: Any) -> list[tuple[str, str]]:
         if kind in ("story", "liveblog") and ident.isdigit():
             label = "this story" if kind == "story" else "this live blog"
             feeds.append((f"{kind}/{ident}", label.capitalize()))
+        elif kind == "section" and ident:
+            name = context.get("section_name") or ident
+            feeds.append((f"section/{ident}", str(name)))
     topic = context.get("topic")
     slug = getattr(topic, "slug", "")
     if slug:

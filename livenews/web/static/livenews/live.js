@@ -69,7 +69,8 @@
   }
 
   function refreshTimes() {
-    document.querySelectorAll(".meta time[datetime]").forEach(function (t) {
+    // Dates written as dates (data-local) are localtime.js's, not relative.
+    document.querySelectorAll(".meta time[datetime]:not([data-local])").forEach(function (t) {
       var text = relative(t.getAttribute("datetime"));
       if (!t.hasAttribute("title")) t.setAttribute("title", t.textContent);
       if (text) t.textContent = text;
@@ -224,7 +225,9 @@
     if (isNew) {
       card = el("li", "story-card");
       card.id = "story-" + d.story_id;
-      var h = el("h3");
+      // The same heading level as the cards the server wrote in this list.
+      var sibling = list.querySelector(".story-card h2, .story-card h3");
+      var h = el(sibling ? sibling.tagName.toLowerCase() : "h2");
       h.appendChild(link(d.url, d.headline));
       card.appendChild(h);
       var meta = el("p", "meta");
@@ -234,7 +237,7 @@
       card.appendChild(meta);
     }
     card.querySelector(".counts").textContent = countsText(d);
-    var headline = card.querySelector("h3 a");
+    var headline = card.querySelector("h2 a, h3 a");
     if (headline) headline.textContent = d.headline;
     var t = card.querySelector(".meta time");
     if (t) t.replaceWith(timeElement(d.updated_at));
