@@ -1,7 +1,7 @@
 """Write live blogs, their entries and breaking alerts; each change emits its event.
 
 Entry bodies are sanitized here, once, on the way in. The ``liveentry.*``
-events carry the entry rendered by the same template as the page, so a page
+events carry the entry rendered by the same code as the page, so a page
 that applied N pushed events shows exactly what a fresh load shows.
 """
 
@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from livenews.core.html import html_to_text, plain_line, sanitize_html
@@ -27,6 +26,7 @@ from livenews.events.types import (
     LiveEntryPosted,
     LiveEntryUpdated,
 )
+from livenews.live.entry_markup import entry_html
 from livenews.live.models import Alert, LiveBlog, LiveEntry
 from livenews.stories.models import Story
 
@@ -73,7 +73,7 @@ def end_liveblog(liveblog: LiveBlog) -> LiveBlog:
 
 def render_entry(entry: LiveEntry) -> str:
     """Return the entry's HTML exactly as the live blog page shows it."""
-    return render_to_string("live/_entry.html", {"entry": entry}).strip()
+    return str(entry_html(entry))
 
 
 def _entry_fields(entry: LiveEntry) -> dict[str, Any]:

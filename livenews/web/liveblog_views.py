@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from livenews.core.html import html_to_text
+from livenews.live.entry_markup import entries_html
 from livenews.live.models import LiveBlog, LiveEntry
 from livenews.live.queries import list_visible_entries
 from livenews.web.cachekeys import cache_with
@@ -45,10 +46,14 @@ def liveblog_page(request: HttpRequest, liveblog_id: int) -> HttpResponse:
         LiveBlog.objects.select_related("story"), pk=liveblog_id
     )
     visible = list_visible_entries(liveblog)
+    pinned = [e for e in visible if e.is_pinned]
+    entries = [e for e in visible if not e.is_pinned]
     context = {
         "liveblog": liveblog,
-        "pinned": [e for e in visible if e.is_pinned],
-        "entries": [e for e in visible if not e.is_pinned],
+        # Built in Python, not one {% include %} per entry: see entry_markup.
+        "pinned_html": entries_html(pinned),
+        "entries_html": entries_html(entries),
+        "has_entries": bool(visible),
         "key_events": [e for e in visible if e.is_key_event],
         "structured_data": structured_data(request, liveblog, visible),
         "channels": f"liveblog:{liveblog.pk}",
