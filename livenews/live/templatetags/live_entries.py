@@ -19,8 +19,8 @@ def live_entry(
 ) -> SafeString:
     """Render ``entry``; ``controls_template`` (optional) renders inside it."""
     controls = ""
-    if controls_template:
-        controls = context.template.engine.get_template(controls_template).render(
-            context
-        )
+    if controls_template and context.template is not None:
+        # As {% include %} does: the including template's engine, same context.
+        engine = context.template.engine
+        controls = engine.get_template(controls_template).render(context)
     return entry_html(entry, controls)
