@@ -75,6 +75,26 @@ def get_stories(ids: list[int]) -> list[Story]:
     return [found[pk] for pk in ids if pk in found]
 
 
+# What a story card (web/_story_card.html) and the page's meta read of a story.
+CARD_FIELDS = (
+    "id",
+    "headline",
+    "editor_headline",
+    "summary",
+    "lead_image_url",
+    "updated_at",
+    "article_count",
+    "source_count",
+)
+
+
+def get_story_cards(ids: list[int]) -> list[Story]:
+    """Return the stories of ``ids`` in that order with their card fields only
+    (one query): the lists of story cards read nothing else."""
+    found = Story.objects.only(*CARD_FIELDS).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
 def group_by_section(
     ranked: list[RankedStory], sections: list[str], per_section: int = 3
 ) -> list[tuple[str, list[int]]]:

@@ -34,7 +34,7 @@ def front_page(request: HttpRequest) -> HttpResponse:
     ranked = queries.rank_open_stories()
     top_ids = [r.pk for r in ranked[:TOP_STORIES]]
     section_ids = queries.group_by_section(ranked[TOP_STORIES:], list(SECTIONS))
-    shown = queries.get_stories(
+    shown = queries.get_story_cards(
         top_ids + [pk for _slug, ids in section_ids for pk in ids]
     )
     by_id = {story.pk: story for story in _with_live_badges(shown)}
@@ -71,7 +71,7 @@ def section_page(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("no such section")
     name = section_label(slug)
     ranked = queries.rank_open_stories(section=slug)[:30]
-    stories = _with_live_badges(queries.get_stories([r.pk for r in ranked]))
+    stories = _with_live_badges(queries.get_story_cards([r.pk for r in ranked]))
     context = {
         "section": slug,
         "section_name": name,
