@@ -76,15 +76,7 @@ def run(quick: bool) -> dict[str, Any]:
                 )
             rounds.append(this_round)
         params.update(page_bytes=len(page), etags=etags, checks=checks)
-    figures = {}
-    for target in TARGETS:
-        runs = [r[target] for r in rounds]
-        figures[target] = {
-            "rps_median": round(harness.median([r["rps"] for r in runs]) or 0, 1),
-            "p50_ms_median": harness.median([r["p50_ms"] for r in runs]),
-            "p99_ms_median": harness.median([r["p99_ms"] for r in runs]),
-            "rounds": runs,
-        }
+    figures = harness.wrk_figures(rounds, TARGETS)
     per_round = [r["livenews"]["rps"] / r["nginx"]["rps"] for r in rounds]
     return {
         "command": "python -m bench revalidate" + (" --quick" if quick else ""),

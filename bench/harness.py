@@ -420,6 +420,22 @@ def median(values: Sequence[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
+def wrk_figures(
+    rounds: Sequence[dict[str, dict[str, Any]]], targets: Sequence[str]
+) -> dict[str, dict[str, Any]]:
+    """Return each target's median req/s, p50 and p99 over rounds of wrk runs."""
+    figures = {}
+    for target in targets:
+        runs = [r[target] for r in rounds]
+        figures[target] = {
+            "rps_median": round(median([r["rps"] for r in runs]) or 0, 1),
+            "p50_ms_median": median([r["p50_ms"] for r in runs]),
+            "p99_ms_median": median([r["p99_ms"] for r in runs]),
+            "rounds": runs,
+        }
+    return figures
+
+
 def percentile(sorted_values: Sequence[float], pct: float) -> float | None:
     """Return the nearest-rank percentile of already sorted values."""
     if not sorted_values:

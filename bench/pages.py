@@ -174,15 +174,7 @@ def run(quick: bool) -> dict[str, Any]:
 
 
 def summarize(params: dict[str, Any], rounds: list[dict[str, Any]]) -> dict[str, Any]:
-    figures: dict[str, Any] = {}
-    for target in TARGETS:
-        runs = [r[target] for r in rounds]
-        figures[target] = {
-            "rps_median": round(harness.median([r["rps"] for r in runs]) or 0, 1),
-            "p50_ms_median": harness.median([r["p50_ms"] for r in runs]),
-            "p99_ms_median": harness.median([r["p99_ms"] for r in runs]),
-            "rounds": runs,
-        }
+    figures = harness.wrk_figures(rounds, TARGETS)
 
     def per_round(a: str, b: str) -> float | None:
         values = [r[a]["rps"] / r[b]["rps"] for r in rounds if r[b]["rps"]]

@@ -15,14 +15,7 @@ from django.test import Client
 from livenews.core.timeutil import now
 from livenews.events.queries import get_latest_event_id
 from livenews.live import actions
-
-
-def wait_for_hub(server, event_id: int) -> None:
-    hub = server.app.state.hub
-    deadline = time.monotonic() + 10
-    while hub.last_id < event_id:
-        assert time.monotonic() < deadline, "the hub did not receive the event"
-        time.sleep(0.01)
+from tests.support.hubwait import wait_for_hub
 
 
 def test_second_request_is_a_hit_with_etag_and_a_bodyless_304(edge_server):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
@@ -22,6 +21,7 @@ from livenews.edge.pagecache import build_page
 from livenews.edge.sharedcache import SharedPageCache, prefix_for
 from livenews.events.queries import get_latest_event_id
 from livenews.live import actions
+from tests.support.hubwait import wait_for_hubs
 
 REDIS_URL = os.environ.get("LIVENEWS_TEST_REDIS", "")
 pytestmark = pytest.mark.skipif(
@@ -140,14 +140,6 @@ def shared_edges(edge_server_factory):
     drop(portal)  # pages of earlier tests on this database
     yield lambda: edge_server_factory(PAGE_CACHE_URL=REDIS_URL)
     drop(portal)
-
-
-def wait_for_hubs(servers, event_id: int) -> None:
-    deadline = time.monotonic() + 10
-    for server in servers:
-        while server.app.state.hub.last_id < event_id:
-            assert time.monotonic() < deadline, "a hub did not receive the event"
-            time.sleep(0.01)
 
 
 def test_two_edges_sharing_redis_render_a_page_once(shared_edges):

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import feedparser
 import httpx
 
 from livenews.events.queries import get_latest_event_id
 from livenews.live import actions
-
-
-def wait_for_hub(server, event_id: int) -> None:
-    hub = server.app.state.hub
-    deadline = time.monotonic() + 10  # a bound on waiting, not a timing check
-    while hub.last_id < event_id:
-        assert time.monotonic() < deadline, "the hub did not receive the event"
-        time.sleep(0.01)
+from tests.support.hubwait import wait_for_hub
 
 
 def test_liveblog_feed_is_cached_until_an_entry_is_posted(edge_server):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 import httpx
@@ -15,6 +14,7 @@ from livenews.pipeline import store_entry
 from livenews.sources.models import Source
 from livenews.sources.parsers import ParsedEntry
 from livenews.stories.models import Story
+from tests.support.hubwait import wait_for_hub
 
 FETCHED = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 
@@ -117,14 +117,6 @@ def test_front_page_shows_sections_beyond_the_top_stories(client):
     # The top 20 lead the page; the culture block shows the next ones.
     section = text[text.index('id="section-culture"') :]
     assert section.count('class="story-card') == 2
-
-
-def wait_for_hub(server, event_id: int) -> None:
-    hub = server.app.state.hub
-    deadline = time.monotonic() + 10
-    while hub.last_id < event_id:
-        assert time.monotonic() < deadline, "the hub did not receive the event"
-        time.sleep(0.01)
 
 
 def test_an_article_event_makes_the_cached_section_page_fresh(edge_server):
