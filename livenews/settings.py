@@ -207,6 +207,7 @@ LIVENEWS: dict[str, Any] = {
     "PAGE_CACHE_TTL": env_float("LIVENEWS_PAGE_CACHE_TTL", 60.0),
     "CDN_MAX_AGE": env_int("LIVENEWS_CDN_MAX_AGE", 10),
     "PAGE_CACHE_URL": os.environ.get("LIVENEWS_PAGE_CACHE_URL", ""),
+    "PURGE_URL": os.environ.get("LIVENEWS_PURGE_URL", ""),
     # Feeds, sitemaps, API and webhooks (issue 7).
     "SITE_LANGUAGE": os.environ.get("LIVENEWS_SITE_LANGUAGE", "en"),
     "SITE_URL": os.environ.get("LIVENEWS_SITE_URL", ""),

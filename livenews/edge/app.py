@@ -25,6 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from livenews import pipeline
+from livenews.edge import purger
 from livenews.edge.cachedpages import CachingEdge
 from livenews.edge.pagecache import PageCache
 from livenews.edge.sharedcache import SharedPageCache, check_page_cache_url, prefix_for
@@ -168,4 +169,5 @@ def create_app(
     app.state.hub = hub
     app.state.page_cache = cache
     app.state.pages = pages
-    return pages if cache.max_bytes else app
+    edge = pages if cache.max_bytes else app
+    return purger.install(edge, hub, str(conf.get("PURGE_URL") or ""))
