@@ -109,3 +109,31 @@ def test_a_reconnect_far_behind_on_other_channels_still_replays(edge_server_fact
     ).json()
     assert answer["reload"] is False
     assert [e["data"]["entry_id"] for e in answer["events"]] == [entry.pk]
+
+
+@pytest.mark.django_db
+def test_structured_data_and_key_events_follow_edits(client):
+    blog = actions.start_liveblog("Flood in Brennick: live")
+    entry = actions.post_entry(
+        blog, "<p>Levee <b>holding</b></p><p>More rain tonight</p>", is_key_event=True
+    )
+    path = f"/liveblog/{blog.pk}/"
+
+    def shown() -> tuple[str, dict]:
+        page = client.get(path + "?utm=x").content.decode()
+        found = re.search(r'application/ld\+json">(.*?)</script>', page)
+        return page, json.loads(found.group(1))["liveBlogUpdate"][0]
+
+    page, update = shown()
+    assert f'<a href="#entry-{entry.pk}">Levee holding</a>' in page
+    assert update["headline"] == "Levee holding"
+    assert update["articleBody"] == "Levee holding\nMore rain tonight"
+    assert update["url"] == f"http://testserver{path}#entry-{entry.pk}"
+
+    actions.edit_entry(entry, "<p>Levee breached</p>")
+    page, update = shown()
+    assert f'<a href="#entry-{entry.pk}">Levee breached</a>' in page
+    assert (update["headline"], update["articleBody"]) == (
+        "Levee breached",
+        "Levee breached",
+    )
