@@ -48,8 +48,12 @@ def test_new_items_are_stored_once_with_their_events(feed_server):
     assert Article.objects.filter(source=source).count() == 3
     types = list(Event.objects.values_list("type", flat=True))
     assert types.count("article.added") == 3
+    # Placed in one transaction: one event for the story, with the final counts.
     assert types.count("story.created") == 1
-    assert types.count("story.updated") == 2
+    assert types.count("story.updated") == 0
+    created = Event.objects.get(type="story.created")
+    assert created.payload["article_count"] == 3
+    assert types.index("story.created") < types.index("article.added")
     article = Article.objects.get(guid="a-1")
     assert article.canonical_url == "https://news.example.org/a/1"
     assert article.authors == ["Ana Ruiz"]

@@ -11,18 +11,24 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, QuerySet
 
 from livenews.articles import dedupe
 from livenews.articles.models import Article
 from livenews.core.timeutil import now
-from livenews.events.outbox import emit
-from livenews.events.types import ArticleAdded, StoryCreated, StoryUpdated
+from livenews.events.outbox import emit, emit_many
+from livenews.events.types import (
+    ArticleAdded,
+    DomainEvent,
+    StoryCreated,
+    StoryUpdated,
+)
 from livenews.stories import (
     clustering,
     convergence,
@@ -40,6 +46,9 @@ SWEEP_EVERY = timedelta(minutes=1)
 _last_sweep = [now() - SWEEP_EVERY]
 
 
+PLACE_CHUNK = 50
+
+
 def place_article(article: Article) -> Story:
     """Put a new article into its story (new or existing) and emit the events.
 
@@ -49,64 +58,167 @@ def place_article(article: Article) -> Story:
     """
     with openindex.open_index() as memory:
         _sweep_idle_stories()
-        return _place(memory, article)
+        batch = _Batch()
+        story = _place(memory, article, batch)
+        _finish(memory, batch)
+        return story
 
 
 def place_waiting_articles(
     articles: Iterable[Article],
     on_placed: Callable[[Article], None] | None = None,
+    chunk: int = PLACE_CHUNK,
 ) -> int:
     """Place articles stored in bulk (``awaits_story``); return how many were placed.
 
-    Each article is claimed, placed and announced in its own transaction, so
-    a crash leaves the rest waiting and never announces one twice; an article
-    another worker claimed first is skipped. The open-story index is synced
-    once for the whole batch instead of once per article. ``on_placed`` is
-    called with each article once its transaction has committed.
+    They are placed ``chunk`` at a time, each chunk in one transaction: one
+    ``UPDATE … RETURNING`` claims the chunk's articles still waiting (an
+    article another worker claimed first is skipped; on PostgreSQL rows another
+    worker holds are skipped, not waited for), each claimed article is placed,
+    every story the chunk touched is recounted and saved once, and the events
+    (one ``story.created``/``story.updated`` per touched story, then one
+    ``article.added`` per article) are written in one insert. A crash loses at
+    most the chunk's uncommitted work, which the next pass redoes; nothing is
+    announced twice. Should a chunk fail (say, a deadlock between two workers
+    on PostgreSQL), its articles are placed again one per transaction.
+    ``on_placed`` is called with each article once its transaction has
+    committed.
     """
     placed = 0
+    pending = list(articles)
     with openindex.open_index() as memory:
         _sweep_idle_stories()
-        for article in articles:
-            with transaction.atomic():
-                claimed = Article.objects.filter(pk=article.pk, awaits_story=True)
-                if not claimed.update(awaits_story=False):
-                    continue
-                article.awaits_story = False
-                _place(memory, article)
-                if on_placed is not None:
-                    transaction.on_commit(partial(on_placed, article))
-            placed += 1
+        for at in range(0, len(pending), max(1, chunk)):
+            group = pending[at : at + max(1, chunk)]
+            try:
+                placed += _place_chunk(memory, group, on_placed)
+            except DatabaseError:
+                if len(group) == 1:
+                    raise
+                memory = _reopen_index()
+                for article in _reloaded(group):
+                    placed += _place_chunk(memory, [article], on_placed)
     return placed
 
 
-def _place(memory: openindex.Memory, article: Article) -> Story:
+def _place_chunk(
+    memory: openindex.Memory,
+    articles: list[Article],
+    on_placed: Callable[[Article], None] | None,
+) -> int:
+    try:
+        with transaction.atomic():
+            claimed = _claim([a.pk for a in articles])
+            batch = _Batch()
+            mine = [a for a in articles if a.pk in claimed]
+            for article in mine:
+                article.awaits_story = False
+                _place(memory, article, batch)
+            _finish(memory, batch)
+            if on_placed is not None and mine:
+                transaction.on_commit(partial(_announce, on_placed, mine))
+    except BaseException:
+        # The index holds what the rolled-back chunk added: rebuild it.
+        openindex.forget()
+        raise
+    return len(mine)
+
+
+def _reopen_index() -> openindex.Memory:
+    with openindex.open_index() as memory:
+        return memory
+
+
+def _reloaded(articles: list[Article]) -> list[Article]:
+    ids = [a.pk for a in articles]
+    return list(
+        Article.objects.filter(pk__in=ids, awaits_story=True)
+        .select_related("source")
+        .order_by("id")
+    )
+
+
+def _announce(on_placed: Callable[[Article], None], articles: list[Article]) -> None:
+    for article in articles:
+        on_placed(article)
+
+
+def _claim(ids: list[int]) -> set[int]:
+    """Mark these articles as no longer waiting; return the ids this call claimed."""
+    if not ids:
+        return set()
+    table = connection.ops.quote_name(Article._meta.db_table)
+    marks = ", ".join(["%s"] * len(ids))
+    where = f"awaits_story = %s AND id IN ({marks})"
+    if connection.features.has_select_for_update_skip_locked:
+        # Rows another worker's open chunk holds are skipped, not waited for.
+        where = f"id IN (SELECT id FROM {table} WHERE {where} FOR UPDATE SKIP LOCKED)"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET awaits_story = %s WHERE {where} RETURNING id",  # noqa: S608
+            [False, True, *ids],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+@dataclass
+class _Batch:
+    """What one transaction's placements touched, finished once at its end."""
+
+    stories: dict[int, Story] = field(default_factory=dict)
+    created: set[int] = field(default_factory=set)
+    joined: dict[int, int] = field(default_factory=dict)
+    first: dict[int, Article] = field(default_factory=dict)
+    placed: list[tuple[Article, Story]] = field(default_factory=list)
+    tags: topics.Tagger = field(default_factory=topics.Tagger)
+
+    def touch(self, story: Story, created: bool, article: Article) -> None:
+        self.stories[story.pk] = story
+        self.joined[story.pk] = self.joined.get(story.pk, 0) + 1
+        if created:
+            self.created.add(story.pk)
+            self.first[story.pk] = article
+        self.placed.append((article, story))
+
+
+def _finish(memory: openindex.Memory, batch: _Batch) -> None:
+    """Recount and save each touched story once, then write the events at once."""
+    events: list[DomainEvent] = []
+    for story_id, story in batch.stories.items():
+        created = story_id in batch.created
+        if created and batch.joined[story_id] == 1:
+            _count_first_article(story, batch.first[story_id])
+        else:
+            _refresh(story)
+        # This process wrote the story's state: the next sync need not re-read it.
+        memory.seen[story_id] = story.updated_at
+        events.append(_story_event(story, created))
+    events.extend(_article_event(article, story) for article, story in batch.placed)
+    emit_many(events)
+
+
+def _place(memory: openindex.Memory, article: Article, batch: _Batch) -> Story:
     sig = dedupe.fingerprint(copies.text_of(article))
     found = copies.find_original(article, sig)
-    story = _story_of(found[0]) if found else None
+    story = _story_of(found[0], batch) if found else None
     if found is not None and story is not None:
         _attach_copy(article, found[0], story, sig)
         created = False
     else:
         if sig is not None:
             copies.record_fingerprint(article, sig)
-        story, created = _assign(memory, article)
-    if created:
-        _count_first_article(story, article)
-    else:
-        _refresh(story)
-    # This process wrote the story's state: the next sync need not re-read it.
-    memory.seen[story.pk] = story.updated_at
-    _emit_story(story, created)
-    _emit_article(article, story)
+        story, created = _assign(memory, article, batch)
+    batch.touch(story, created, article)
     return story
 
 
-def _story_of(original: Article) -> Story | None:
+def _story_of(original: Article, batch: _Batch) -> Story | None:
     story_id = original.story_id
     for _ in range(10):  # follow merges
         if story_id is None:
             return None
+        if story_id in batch.stories:  # locked and up to date in this transaction
+            return batch.stories[story_id]
         story = Story.objects.select_for_update().filter(pk=story_id).first()
         if story is None or story.merged_into_id is None:
             return story
@@ -125,15 +237,20 @@ def _attach_copy(
     else:
         article.duplicate_of = original
     article.story = story
-    article.save(update_fields=["story", "duplicate_of"])
+    # An UPDATE, not save(): the search's triggers copy story_id themselves.
+    Article.objects.filter(pk=article.pk).update(
+        story=story, duplicate_of=article.duplicate_of
+    )
 
 
-def _assign(memory: openindex.Memory, article: Article) -> tuple[Story, bool]:
+def _assign(
+    memory: openindex.Memory, article: Article, batch: _Batch
+) -> tuple[Story, bool]:
     features = openindex.article_features(article)
     index = memory.index
     index.observe(features)
     when = now()
-    story = _choose_open_story(index, features, when)
+    story = _choose_open_story(index, features, when, batch)
     created = story is None
     if story is None:
         story = Story.objects.create(
@@ -146,29 +263,36 @@ def _assign(memory: openindex.Memory, article: Article) -> tuple[Story, bool]:
         index.remove(story.pk)  # an id a rolled-back story once had
     state = index.add(story.pk, features, when)
     article.story = story
-    article.save(update_fields=["story"])
+    Article.objects.filter(pk=article.pk).update(story=story)
     story.cluster_state = openindex.dump_state(state)
     story.terms = " ".join(index.top_terms(story.pk))
     if not created:
         _pick_headline(index, story, article, features)
-    topics.tag_story(story, article)
+    batch.tags.tag_story(story, article)
     return story, created
 
 
 def _choose_open_story(
-    index: clustering.StoryIndex, features: clustering.Features, when: Any
+    index: clustering.StoryIndex,
+    features: clustering.Features,
+    when: Any,
+    batch: _Batch,
 ) -> Story | None:
     tried: set[int] = set()
     for _ in range(5):
         match = index.choose(features, when, frozenset(tried))
         if match is None:
             return None
-        story = (
-            Story.objects.select_for_update()
-            .filter(pk=match.story_id, merged_into__isnull=True)
-            .exclude(status="closed")
-            .first()
-        )
+        story = batch.stories.get(match.story_id)
+        if story is None:
+            story = (
+                Story.objects.select_for_update()
+                .filter(pk=match.story_id, merged_into__isnull=True)
+                .exclude(status="closed")
+                .first()
+            )
+        elif story.status == "closed" or story.merged_into_id is not None:
+            story = None
         if story is not None:
             return story
         index.remove(match.story_id)  # gone, closed or merged since we saw it
@@ -507,6 +631,10 @@ def _rebuild_state(index: clustering.StoryIndex, story: Story) -> None:
 
 
 def _emit_story(story: Story, created: bool) -> None:
+    emit(_story_event(story, created))
+
+
+def _story_event(story: Story, created: bool) -> DomainEvent:
     fields: dict[str, Any] = {
         "story_id": story.pk,
         "headline": story.display_headline,
@@ -516,20 +644,18 @@ def _emit_story(story: Story, created: bool) -> None:
         "updated_at": story.updated_at.isoformat(),
         "section": story.section,
     }
-    emit(StoryCreated(**fields) if created else StoryUpdated(**fields))
+    return StoryCreated(**fields) if created else StoryUpdated(**fields)
 
 
-def _emit_article(article: Article, story: Story) -> None:
-    emit(
-        ArticleAdded(
-            article_id=article.pk,
-            title=article.title,
-            url=article.get_absolute_url(),
-            source_name=article.source.name or article.source.url,
-            story_id=story.pk,
-            published_at=article.published_at.isoformat(),
-            section=article.section,
-        )
+def _article_event(article: Article, story: Story) -> DomainEvent:
+    return ArticleAdded(
+        article_id=article.pk,
+        title=article.title,
+        url=article.get_absolute_url(),
+        source_name=article.source.name or article.source.url,
+        story_id=story.pk,
+        published_at=article.published_at.isoformat(),
+        section=article.section,
     )
 
 
