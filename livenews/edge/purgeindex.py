@@ -33,6 +33,10 @@ class PurgeIndex:
     def __len__(self) -> int:
         return len(self._keys_of)
 
+    def urls(self) -> list[str]:
+        """Every URL remembered, oldest first."""
+        return list(self._keys_of)
+
     def begin(self) -> int:
         """Return the event counter, read when a request arrives."""
         return self._seq

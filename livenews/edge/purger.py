@@ -14,10 +14,18 @@ process purges what it served itself:
   seconds later, for a response nginx was still storing when the first purge
   arrived.
 * ``PurgeSender`` sends the purges from a task: one ``PURGE`` per URL and
-  encoding, short timeouts, retried with backoff. When it cannot keep up (more
-  than ``max_pending`` URLs), gives up on a URL, or starts (this process's
-  earlier index is gone), it purges the whole cache instead (partial key ``*``):
-  nginx then holds no page this process no longer knows about.
+  encoding, 2 s timeouts, each retried with backoff (at most 5 s apart) until
+  nginx answers, so an nginx outage loses no purge. The queue is a set of URLs
+  (an URL waits once however many events name it), bounded by ``max_pending``.
+
+* On shutdown, once the server takes no more requests, every URL in the index
+  is purged (for up to ``shutdown_seconds``): a restarted process starts with an
+  empty index, and nginx holds nothing from before that it would not know.
+
+What this cannot purge: the copies nginx fetched from a process that died
+without shutting down (killed, out of memory), because ngx_cache_purge 2.3
+(Debian's) purges exact keys only, with no wildcard to purge everything. Those
+copies live until their ``s-maxage`` (``LIVENEWS_CDN_MAX_AGE``) runs out.
 
 nginx asks the edge over HTTP/1.0 (its default), so its requests never take the
 below-ASGI hit path (livenews/edge/fasthits.py) and are always recorded here.
@@ -44,7 +52,6 @@ log = logging.getLogger(__name__)
 # The edge answers ``br``, ``gzip`` or identity; nginx keys its copies by the
 # same three (docs/nginx-purge.conf normalises Accept-Encoding to one of them).
 ENCODINGS = ("br", "gzip", "")
-EVERYTHING = "/*"
 
 
 class PurgeSender:
@@ -52,42 +59,46 @@ class PurgeSender:
         self,
         base_url: str,
         *,
-        max_pending: int = 10_000,
+        max_pending: int = 100_000,
         timeout: float = 2.0,
-        attempts: int = 5,
         concurrency: int = 8,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.max_pending = max_pending
         self.timeout = timeout
-        self.attempts = attempts
         self.concurrency = concurrency
         self.pending: dict[str, None] = {}  # ordered set of URLs
-        self.purge_everything = False
         self.purged = 0
         self.failures = 0
+        self.dropped = 0
         self._wake = asyncio.Event()
         self._busy = False
         self._task: asyncio.Task[None] | None = None
 
     def purge(self, urls: Iterable[str]) -> None:
-        """Queue ``urls`` for purging (never blocks; overflow purges everything)."""
+        """Queue ``urls`` for purging (never blocks; bounded, the oldest dropped)."""
         for url in urls:
             self.pending[url] = None
-        if len(self.pending) > self.max_pending:
-            log.warning("purge queue full: purging the whole nginx cache instead")
-            self.purge_all()
-        self._wake.set()
-
-    def purge_all(self) -> None:
-        self.pending.clear()
-        self.purge_everything = True
+        while len(self.pending) > self.max_pending:
+            oldest = next(iter(self.pending))
+            del self.pending[oldest]
+            self.dropped += 1
+            log.error(
+                "purge queue full: %s dropped (nginx keeps it to s-maxage)", oldest
+            )
         self._wake.set()
 
     def is_idle(self) -> bool:
-        return not (
-            self.pending or self.purge_everything or self._busy or self._wake.is_set()
-        )
+        return not (self.pending or self._busy or self._wake.is_set())
+
+    async def drain(self, seconds: float) -> bool:
+        """Wait until every queued purge went out (True) or ``seconds`` passed."""
+        deadline = asyncio.get_running_loop().time() + seconds
+        while not self.is_idle():
+            if asyncio.get_running_loop().time() > deadline:
+                return False
+            await asyncio.sleep(0.01)
+        return True
 
     def start(self) -> None:
         if self._task is None:
@@ -113,25 +124,17 @@ class PurgeSender:
                     self._busy = False
 
     async def _send_pending(self, client: httpx.AsyncClient) -> None:
-        if self.purge_everything:
-            self.purge_everything = False
-            if not await self._send(client, EVERYTHING, forever=True):
-                return
         batch, self.pending = list(self.pending), {}
         limit = asyncio.Semaphore(self.concurrency)
 
         async def one(url: str) -> None:
             async with limit:
-                if not await self._send(client, url):
-                    log.error("purge of %s failed; purging everything", url)
-                    self.purge_all()
+                await self._send(client, url)
 
         await asyncio.gather(*(one(url) for url in batch))
 
-    async def _send(
-        self, client: httpx.AsyncClient, url: str, forever: bool = False
-    ) -> bool:
-        """PURGE ``url`` in each encoding, retrying with backoff; False if it failed."""
+    async def _send(self, client: httpx.AsyncClient, url: str) -> None:
+        """PURGE ``url`` in each encoding, retrying with backoff until nginx answers."""
         delay = 0.1
         attempt = 0
         while True:
@@ -151,12 +154,11 @@ class PurgeSender:
                             response=response,
                         )
                 self.purged += 1
-                return True
+                return
             except httpx.HTTPError as exc:
                 self.failures += 1
-                log.warning("purge of %s failed (attempt %d): %s", url, attempt, exc)
-                if attempt >= self.attempts and not forever:
-                    return False
+                if attempt == 1 or attempt % 10 == 0:
+                    log.warning("purge of %s failed (try %d): %s", url, attempt, exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
@@ -170,11 +172,13 @@ class PurgingEdge:
         sender: PurgeSender,
         index: PurgeIndex,
         repeat_after: float = 1.0,
+        shutdown_seconds: float = 10.0,
     ) -> None:
         self.app = app
         self.sender = sender
         self.index = index
         self.repeat_after = repeat_after
+        self.shutdown_seconds = shutdown_seconds
 
     @property
     def state(self) -> Any:
@@ -222,15 +226,24 @@ class PurgingEdge:
             self.sender.purge(evicted)
         return message
 
+    async def _forget_all(self) -> None:
+        """Purge every URL this process served before it forgets them (shutdown).
+
+        The server has stopped taking requests by now, so nginx fetches
+        anything purged here from another process, which records it.
+        """
+        urls = self.index.urls()
+        self.sender.purge(urls)
+        if not await self.sender.drain(self.shutdown_seconds):
+            log.error("%d purges still queued at shutdown", len(self.sender.pending))
+        await self.sender.stop()
+
     def _lifespan(self, send: Send) -> Send:
         async def wrapped(message: Message) -> None:
             if message["type"] == "lifespan.startup.complete":
-                # This process's earlier index is gone: nginx may hold pages it
-                # no longer knows about.
-                self.sender.purge_all()
                 self.sender.start()
             elif message["type"] == "lifespan.shutdown.complete":
-                await self.sender.stop()
+                await self._forget_all()
             await send(message)
 
         return wrapped

@@ -10,6 +10,7 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,26 +112,57 @@ class Site:
             time.sleep(0.01)
 
 
+class Edge:
+    """The real edge (hub, page cache, Django) under uvicorn, stoppable at will."""
+
+    def __init__(self, **overrides: Any) -> None:
+        from django.conf import settings
+
+        from livenews.edge.app import create_app
+        from livenews.edge.server import build_server
+
+        saved = dict(settings.LIVENEWS)
+        settings.LIVENEWS.update(overrides)
+        try:
+            self.app = create_app(ingest=False)
+        finally:
+            settings.LIVENEWS.clear()
+            settings.LIVENEWS.update(saved)
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.address = f"127.0.0.1:{self.sock.getsockname()[1]}"
+        self.server = build_server(self.app, timeout_graceful_shutdown=1)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
+        )
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            assert self.thread.is_alive() and time.monotonic() < deadline
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(20)
+        self.sock.close()
+
+
 @pytest.fixture
-def site(edge_server_factory: Any, tmp_path: Path) -> Iterator[Site]:
+def site(transactional_db: None, tmp_path: Path) -> Iterator[Site]:
     port, purge_port = free_port(), free_port()
-    edge = edge_server_factory(
-        PURGE_URL=f"http://127.0.0.1:{purge_port}", CDN_MAX_AGE=3600
-    )
+    edge = Edge(PURGE_URL=f"http://127.0.0.1:{purge_port}", CDN_MAX_AGE=3600)
     prefix = tmp_path / "nginx"
     (prefix / "tmp").mkdir(parents=True)
     conf = prefix / "nginx.conf"
-    upstream = edge.base_url.removeprefix("http://")
-    conf.write_text(nginx_config(prefix, upstream, port, purge_port))
+    conf.write_text(nginx_config(prefix, edge.address, port, purge_port))
     argv = [NGINX, "-p", str(prefix), "-c", str(conf), "-e", str(prefix / "error.log")]
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_port(port, proc, prefix)
         wait_for_port(purge_port, proc, prefix)
-        served = Site(edge, port)
-        served.wait_for_purges(0)  # the purge of everything at the edge's start
-        yield served
+        yield Site(edge, port)
     finally:
+        edge.stop()
         proc.terminate()  # by its pid
         proc.wait(10)
 
@@ -181,6 +213,17 @@ def test_an_event_purges_exactly_its_pages_from_nginx(site: Site) -> None:
     unrelated = site.get(f"/story/{orchard.pk}/")
     assert status(unrelated) == "HIT"
     assert "traffic flows again" not in unrelated.text
+
+
+def test_a_process_shutting_down_purges_what_it_served(site: Site) -> None:
+    for path in ("/", "/sources/"):
+        assert status(site.get(path)) == "MISS"
+        assert status(site.get(path)) == "HIT"
+
+    site.edge.stop()  # a restart forgets what it served: so it purges it first
+
+    # nginx holds nothing any more: it asks the (stopped) edge, in vain.
+    assert [site.get(path).status_code for path in ("/", "/sources/")] == [502] * 2
 
 
 def test_docs_show_the_configuration_the_test_runs() -> None:
