@@ -179,6 +179,7 @@ class PurgingEdge:
         self.index = index
         self.repeat_after = repeat_after
         self.shutdown_seconds = shutdown_seconds
+        self.repeats = 0  # repeated purges still to come
 
     @property
     def state(self) -> Any:
@@ -189,8 +190,17 @@ class PurgingEdge:
         urls = self.index.note_event(event.channels)
         if urls:
             self.sender.purge(urls)
+            self.repeats += 1
             loop = asyncio.get_running_loop()
-            loop.call_later(self.repeat_after, self.sender.purge, urls)
+            loop.call_later(self.repeat_after, self._repeat, urls)
+
+    def _repeat(self, urls: list[str]) -> None:
+        self.repeats -= 1
+        self.sender.purge(urls)
+
+    def is_idle(self) -> bool:
+        """Whether every purge, repeats included, has gone out."""
+        return not self.repeats and self.sender.is_idle()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":

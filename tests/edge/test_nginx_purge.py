@@ -103,11 +103,10 @@ class Site:
         return httpx.get(self.base + path, headers={"Accept-Encoding": encoding})
 
     def wait_for_purges(self, event_id: int) -> None:
-        """Wait until the edge has the event and its purges have gone out (a bound)."""
+        """Wait until the edge has the event and all its purges went out (a bound)."""
         wait_for_hub(self.edge, event_id)
-        sender = self.edge.app.sender
         deadline = time.monotonic() + 10
-        while not sender.is_idle():
+        while not self.edge.app.is_idle():
             assert time.monotonic() < deadline, "the purges did not go out"
             time.sleep(0.01)
 
