@@ -27,13 +27,15 @@ def tag_story(story: Story, article: Article) -> None:
 class Tagger:
     """``tag_story`` for many articles in one transaction, with fewer queries.
 
-    It remembers, for the transaction it is used in, each entity's topic and
-    each story's topic ids, so a topic or a story seen before costs no query
-    (the choices are ``topic_for``'s, made once per entity).
+    For the transaction it is used in, it remembers which topic each slug
+    names (or that none does), looked up for all of an article's entities in
+    one query, and each story's topic ids; so a topic or a story seen before
+    costs no query. An entity without a topic goes through ``topic_for``'s
+    choices as before (complete a surname, or create the topic).
     """
 
     def __init__(self) -> None:
-        self.topics: dict[tuple[str, str], Topic | None] = {}
+        self.by_slug: dict[str, Topic | None] = {}
         self.story_topics: dict[int, set[int]] = {}
 
     def tag_story(self, story: Story, article: Article) -> None:
@@ -48,6 +50,7 @@ class Tagger:
         entities = extract_entities(
             article.title, f"{article.summary}\n{article.body_text}"
         )
+        self._look_up(entities)
         found = [t for t in (self.topic_for(e) for e in entities) if t is not None]
         new = {t.pk for t in found[:room]} - have
         if new:
@@ -59,10 +62,30 @@ class Tagger:
             have |= new
 
     def topic_for(self, entity: Entity) -> Topic | None:
-        key = (entity.name, entity.kind)
-        if key not in self.topics:
-            self.topics[key] = topic_for(entity)
-        return self.topics[key]
+        """``topic_for``, answering from what this transaction already read."""
+        slug = slugify(entity.name)[:200]
+        if not slug:
+            return None
+        if slug not in self.by_slug:
+            self._look_up([entity])
+        topic = self.by_slug[slug]
+        if topic is not None:
+            return topic
+        renamed: list[str] = []
+        topic = _new_topic(entity, slug, renamed)
+        for old in renamed:
+            self.by_slug[old] = None
+        self.by_slug[topic.slug] = topic
+        return topic
+
+    def _look_up(self, entities: list[Entity]) -> None:
+        slugs = {slugify(e.name)[:200] for e in entities} - {""}
+        slugs -= self.by_slug.keys()
+        if not slugs:
+            return
+        found = {t.slug: t for t in Topic.objects.filter(slug__in=slugs)}
+        for slug in slugs:
+            self.by_slug[slug] = found.get(slug)
 
 
 def topic_for(entity: Entity) -> Topic | None:
@@ -73,6 +96,14 @@ def topic_for(entity: Entity) -> Topic | None:
     topic = Topic.objects.filter(slug=slug).first()
     if topic is not None:
         return topic
+    return _new_topic(entity, slug, [])
+
+
+def _new_topic(entity: Entity, slug: str, renamed: list[str]) -> Topic:
+    """Return the topic for an entity no topic has ``slug`` for (see ``topic_for``).
+
+    The slug of a one-word topic renamed to the full name is added to ``renamed``.
+    """
     if " " not in entity.name:
         longer = (
             Topic.objects.filter(name__endswith=" " + entity.name, kind="person")
@@ -85,6 +116,7 @@ def topic_for(entity: Entity) -> Topic | None:
         surname = entity.name.split()[-1]
         short = Topic.objects.filter(slug=slugify(surname)).first()
         if short is not None:
+            renamed.append(short.slug)
             short.name, short.slug, short.kind = entity.name, slug, "person"
             short.save()
             return short
