@@ -54,6 +54,15 @@ log = logging.getLogger(__name__)
 ENCODINGS = ("br", "gzip", "")
 
 
+def is_refused(status: int) -> bool:
+    """Whether a PURGE answer is final and a failure (asking again changes nothing).
+
+    200 is a purge, 404 a copy nginx did not hold (both done); other 4xx mean a
+    bad URL or a purge location refusing us; 5xx may pass (nginx restarting).
+    """
+    return 400 <= status < 500 and status != 404
+
+
 class PurgeSender:
     def __init__(
         self,
@@ -61,7 +70,7 @@ class PurgeSender:
         *,
         max_pending: int = 100_000,
         timeout: float = 2.0,
-        concurrency: int = 8,
+        concurrency: int = 2,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.max_pending = max_pending
@@ -134,7 +143,11 @@ class PurgeSender:
         await asyncio.gather(*(one(url) for url in batch))
 
     async def _send(self, client: httpx.AsyncClient, url: str) -> None:
-        """PURGE ``url`` in each encoding, retrying with backoff until nginx answers."""
+        """PURGE ``url`` in each encoding, retrying with backoff until nginx answers.
+
+        Transport errors and 5xx answers are retried (nginx restarting, down);
+        a 4xx other than 404 is permanent and logged.
+        """
         delay = 0.1
         attempt = 0
         while True:
@@ -146,7 +159,10 @@ class PurgeSender:
                         self.base_url + url,
                         headers={"Accept-Encoding": encoding},
                     )
-                    # 200: purged; 404: nginx did not hold it. Both are done.
+                    if is_refused(response.status_code):
+                        self.failures += 1
+                        log.error("PURGE %s refused: %d", url, response.status_code)
+                        return
                     if response.status_code not in (200, 404):
                         raise httpx.HTTPStatusError(
                             f"PURGE {url}: {response.status_code}",

@@ -97,7 +97,7 @@ class PurgeLog:
 
     def __init__(self) -> None:
         self.requests: list[tuple[str, str, str]] = []
-        self.failing = True
+        self.status = 502
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -105,8 +105,8 @@ class PurgeLog:
         headers = dict(scope["headers"])
         encoding = headers.get(b"accept-encoding", b"").decode()
         self.requests.append((scope["method"], scope["path"], encoding))
-        status = 502 if self.failing else 200
-        await send({"type": "http.response.start", "status": status, "headers": []})
+        start = {"type": "http.response.start", "status": self.status, "headers": []}
+        await send(start)
         await send({"type": "http.response.body", "body": b""})
 
 
@@ -142,7 +142,7 @@ def test_a_failing_purge_is_retried_until_nginx_answers(
             assert time.monotonic() < deadline, log.requests
             await asyncio.sleep(0.01)
         assert not sender.is_idle()
-        log.failing = False  # nginx is back
+        log.status = 200  # nginx is back
         while not sender.is_idle():
             assert time.monotonic() < deadline
             await asyncio.sleep(0.01)
@@ -154,6 +154,25 @@ def test_a_failing_purge_is_retried_until_nginx_answers(
         tries = [r for r in log.requests if r[1] == path]
         assert tries[:2] == [("PURGE", path, "br")] * 2  # refused, tried again
         assert tries[-3:] == [("PURGE", path, e) for e in ("br", "gzip", "")]
+
+
+def test_a_refused_purge_is_logged_not_retried(
+    purge_log: tuple[PurgeLog, str],
+) -> None:
+    log, url = purge_log
+    log.status = 403  # a purge location that does not allow this address
+
+    async def scenario() -> PurgeSender:
+        sender = PurgeSender(url)
+        sender.start()
+        sender.purge(["/"])
+        assert await sender.drain(10)
+        await sender.stop()
+        return sender
+
+    sender = asyncio.run(scenario())
+    assert log.requests == [("PURGE", "/", "br")]
+    assert (sender.purged, sender.failures) == (0, 1)
 
 
 def test_the_queue_holds_each_url_once_and_is_bounded() -> None:
