@@ -58,7 +58,7 @@ def place_article(article: Article) -> Story:
     """
     with openindex.open_index() as memory:
         _sweep_idle_stories()
-        batch = _Batch()
+        batch = _Batch(copies.Finder([article]))
         story = _place(memory, article, batch)
         _finish(memory, batch)
         return story
@@ -109,8 +109,8 @@ def _place_chunk(
     try:
         with transaction.atomic():
             claimed = _claim([a.pk for a in articles])
-            batch = _Batch()
             mine = [a for a in articles if a.pk in claimed]
+            batch = _Batch(copies.Finder(mine))
             for article in mine:
                 article.awaits_story = False
                 _place(memory, article, batch)
@@ -165,6 +165,7 @@ def _claim(ids: list[int]) -> set[int]:
 class _Batch:
     """What one transaction's placements touched, finished once at its end."""
 
+    finder: copies.Finder
     stories: dict[int, Story] = field(default_factory=dict)
     created: set[int] = field(default_factory=set)
     joined: dict[int, int] = field(default_factory=dict)
@@ -183,6 +184,7 @@ class _Batch:
 
 def _finish(memory: openindex.Memory, batch: _Batch) -> None:
     """Recount and save each touched story once, then write the events at once."""
+    batch.finder.flush()
     events: list[DomainEvent] = []
     for story_id, story in batch.stories.items():
         created = story_id in batch.created
@@ -198,15 +200,15 @@ def _finish(memory: openindex.Memory, batch: _Batch) -> None:
 
 
 def _place(memory: openindex.Memory, article: Article, batch: _Batch) -> Story:
-    sig = dedupe.fingerprint(copies.text_of(article))
-    found = copies.find_original(article, sig)
+    sig = batch.finder.signature(article)
+    found = batch.finder.find_original(article, sig)
     story = _story_of(found[0], batch) if found else None
     if found is not None and story is not None:
-        _attach_copy(article, found[0], story, sig)
+        _attach_copy(article, found[0], story, sig, batch.finder)
         created = False
     else:
         if sig is not None:
-            copies.record_fingerprint(article, sig)
+            batch.finder.record_fingerprint(article, sig)
         story, created = _assign(memory, article, batch)
     batch.touch(story, created, article)
     return story
@@ -227,12 +229,16 @@ def _story_of(original: Article, batch: _Batch) -> Story | None:
 
 
 def _attach_copy(
-    article: Article, original: Article, story: Story, sig: dedupe.Signature | None
+    article: Article,
+    original: Article,
+    story: Story,
+    sig: dedupe.Signature | None,
+    finder: copies.Finder,
 ) -> None:
     if article.published_at < original.published_at:
         copies.become_original(article, original)
         if sig is not None:
-            copies.record_fingerprint(article, sig)
+            finder.record_fingerprint(article, sig)
         article.duplicate_of = None
     else:
         article.duplicate_of = original
@@ -261,6 +267,7 @@ def _assign(
             headline_article=article,
         )
         index.remove(story.pk)  # an id a rolled-back story once had
+        batch.tags.story_topics[story.pk] = set()  # a new story has no topics yet
     state = index.add(story.pk, features, when)
     article.story = story
     Article.objects.filter(pk=article.pk).update(story=story)

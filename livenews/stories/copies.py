@@ -102,3 +102,106 @@ def drop_old_fingerprints(at: datetime) -> None:
     ids = list(old.values_list("article_id", flat=True)[:10_000])
     FingerprintBand.objects.filter(article_id__in=ids).delete()
     ArticleFingerprint.objects.filter(article_id__in=ids).delete()
+
+
+class Finder:
+    """``find_original`` and ``record_fingerprint`` for the articles of one transaction.
+
+    Built for a chunk of stored articles, it reads in bulk what single lookups
+    would read one article at a time, with the same answers:
+
+    * the stored articles sharing a canonical URL or content hash with any of
+      them (one query: these columns do not change while placing), so an
+      article without an exact twin costs no query; the twin found is read
+      afresh, as its story may have changed earlier in the chunk;
+    * the articles sharing a band key with any of them (one query), to which
+      the originals recorded during the chunk are added in memory; their
+      fingerprint rows are written together by ``flush`` at the chunk's end,
+      before it commits.
+    """
+
+    def __init__(self, articles: list[Article]) -> None:
+        self.signatures = {a.pk: dedupe.fingerprint(text_of(a)) for a in articles}
+        self.twins: dict[tuple[str, str], list[tuple[datetime, int]]] = {}
+        urls = {a.canonical_url for a in articles if a.canonical_url}
+        hashes = {a.content_hash for a in articles if a.content_hash}
+        if urls or hashes:
+            rows = Article.objects.filter(
+                Q(canonical_url__in=urls) | Q(content_hash__in=hashes)
+            ).values_list("id", "canonical_url", "content_hash", "published_at")
+            for pk, url, content_hash, published_at in rows:
+                for twin in (("url", url), ("hash", content_hash)):
+                    if twin[1]:
+                        self.twins.setdefault(twin, []).append((published_at, pk))
+        self.bands: dict[int, set[int]] = {}
+        keys = sorted(
+            {k for s in self.signatures.values() if s for k in dedupe.band_keys(s)}
+        )
+        for at in range(0, len(keys), 500):
+            found = FingerprintBand.objects.filter(key__in=keys[at : at + 500])
+            for key, article_id in found.values_list("key", "article_id"):
+                self.bands.setdefault(key, set()).add(article_id)
+        self.recorded: dict[int, dedupe.Signature] = {}
+
+    def signature(self, article: Article) -> dedupe.Signature | None:
+        if article.pk in self.signatures:
+            return self.signatures[article.pk]
+        return dedupe.fingerprint(text_of(article))
+
+    def find_original(
+        self, article: Article, sig: dedupe.Signature | None
+    ) -> tuple[Article, dedupe.Copy] | None:
+        """``find_original``, answered from the chunk's bulk reads."""
+        twins = set(self.twins.get(("url", article.canonical_url), ()))
+        twins |= set(self.twins.get(("hash", article.content_hash), ()))
+        twins = {t for t in twins if t[1] != article.pk}
+        if twins and (article.canonical_url or article.content_hash):
+            same = Article.objects.get(pk=min(twins)[1])
+            return root_of(same), dedupe.Copy(same.pk, 1.0, True)
+        if sig is None:
+            return None
+        near = self._nearest(article, sig)
+        if near is None:
+            return None
+        original = Article.objects.filter(pk=near.original_id).first()
+        return (root_of(original), near) if original is not None else None
+
+    def _nearest(self, article: Article, sig: dedupe.Signature) -> dedupe.Copy | None:
+        ids: set[int] = set()
+        for key in dedupe.band_keys(sig):
+            ids |= self.bands.get(key, set())
+        ids.discard(article.pk)
+        chosen = sorted(ids)[:MAX_CANDIDATES]
+        signatures = {i: self.recorded[i] for i in chosen if i in self.recorded}
+        stored = [i for i in chosen if i not in self.recorded]
+        if stored:
+            rows = ArticleFingerprint.objects.filter(article_id__in=stored)
+            for article_id, text in rows.values_list("article_id", "signature"):
+                signatures[article_id] = dedupe.decode(text)
+        best: dedupe.Copy | None = None
+        for article_id, other in sorted(signatures.items()):
+            score = dedupe.similarity(sig, other)
+            if score >= dedupe.THRESHOLD and (best is None or score > best.similarity):
+                best = dedupe.Copy(article_id, score, False)
+        return best
+
+    def record_fingerprint(self, article: Article, sig: dedupe.Signature) -> None:
+        """``record_fingerprint``, written at ``flush``; later lookups see it now."""
+        self.recorded[article.pk] = sig
+        for key in dedupe.band_keys(sig):
+            self.bands.setdefault(key, set()).add(article.pk)
+
+    def flush(self) -> None:
+        """Write the fingerprints recorded since the last flush (two inserts)."""
+        if not self.recorded:
+            return
+        ArticleFingerprint.objects.bulk_create(
+            ArticleFingerprint(article_id=pk, signature=dedupe.encode(sig))
+            for pk, sig in self.recorded.items()
+        )
+        FingerprintBand.objects.bulk_create(
+            FingerprintBand(key=key, article_id=pk)
+            for pk, sig in self.recorded.items()
+            for key in dedupe.band_keys(sig)
+        )
+        self.recorded = {}
