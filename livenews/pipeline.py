@@ -5,9 +5,10 @@
 1. **store**: each feed's new entries are written in one transaction (one
    query for the guids already known, one bulk insert), marked as awaiting
    their story. Nothing is announced yet.
-2. **place**: the waiting articles, in the order they were stored, are each
-   claimed, placed in a story and announced (``article.added`` and the story's
-   event) in one short transaction of their own (``place_waiting_articles``).
+2. **place**: the waiting articles, in the order they were stored, are
+   claimed, placed in stories and announced (``article.added`` and one event
+   per touched story) a chunk of up to 50 per transaction
+   (``stories.actions.place_waiting_articles``).
 
 A crash between or inside the steps loses nothing and announces nothing
 twice: stored articles wait, and the next pass of any worker places them.
