@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.db import connection
 from django.db.models import Q
 
 from livenews.articles import dedupe
@@ -199,9 +200,18 @@ class Finder:
             ArticleFingerprint(article_id=pk, signature=dedupe.encode(sig))
             for pk, sig in self.recorded.items()
         )
-        FingerprintBand.objects.bulk_create(
-            FingerprintBand(key=key, article_id=pk)
+        # ~37 band rows per original: one executemany, without building models.
+        quote = connection.ops.quote_name
+        table = quote(FingerprintBand._meta.db_table)
+        columns = f"{quote('key')}, {quote('article_id')}"
+        rows = [
+            (key, pk)
             for pk, sig in self.recorded.items()
             for key in dedupe.band_keys(sig)
-        )
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} ({columns}) VALUES (%s, %s)",  # noqa: S608
+                rows,
+            )
         self.recorded = {}
