@@ -143,6 +143,7 @@
   var settleMs = window.LIVENEWS_SETTLE_MS || 5000;
   var settleTimer = null;
   var settledStories = null;  // the fetched story list, shown when the reader asks
+  var staleSettles = 0;  // settles put off because the fetched page was older
 
   function liveRegions(doc) {
     return doc.querySelectorAll("[data-live-stories][id], [data-live-articles][id]");
@@ -182,6 +183,15 @@
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html");
+        // A page rendered before events this reader already applied (its fetch
+        // crossed them) would take their stories away again: ask once more.
+        var freshId = Number(fresh.body.getAttribute("data-last-event-id") || 0);
+        if (freshId < Number(lastId) && staleSettles < 3) {
+          staleSettles += 1;
+          scheduleSettle();
+          return;
+        }
+        staleSettles = 0;
         liveRegions(document).forEach(function (region) {
           var other = fresh.getElementById(region.id);
           if (other) settleRegion(region, other);
