@@ -116,6 +116,9 @@ def test_front_page_new_stories_wait_when_scrolled_and_join_at_the_top(
         timeout=10_000,
     )
     assert page.title() == f"(2) {base_title}"
+    # It waits in the window where the scrolled-down reader is, not above the list.
+    box = button.bounding_box()
+    assert box is not None and 0 <= box["y"] < 500 - box["height"]
     for article in new:
         story_id = Article.objects.get(pk=article.pk).story_id
         assert page.locator(f"#stories #story-{story_id}").count() == 0
