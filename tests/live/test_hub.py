@@ -16,19 +16,21 @@ from livenews.live.wire import read_latest_event_id, read_wire_events_after
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def story_event(story_id: int, i: int) -> StoryUpdated:
+    return StoryUpdated(
+        story_id=story_id,
+        headline=f"h{i}",
+        url="/s/",
+        article_count=i,
+        source_count=1,
+        updated_at="2026-01-01",
+    )
+
+
 def publish(story_id: int, n: int = 1) -> None:
     for i in range(n):
         with transaction.atomic():
-            emit(
-                StoryUpdated(
-                    story_id=story_id,
-                    headline=f"h{i}",
-                    url="/s/",
-                    article_count=i,
-                    source_count=1,
-                    updated_at="2026-01-01",
-                )
-            )
+            emit(story_event(story_id, i))
     if threading.current_thread() is not threading.main_thread():
         connections.close_all()  # a worker thread's connection would outlive the test
 
@@ -36,16 +38,7 @@ def publish(story_id: int, n: int = 1) -> None:
 def publish_in_one_commit(story_id: int, n: int) -> None:
     with transaction.atomic():
         for i in range(n):
-            emit(
-                StoryUpdated(
-                    story_id=story_id,
-                    headline=f"h{i}",
-                    url="/s/",
-                    article_count=i,
-                    source_count=1,
-                    updated_at="2026-01-01",
-                )
-            )
+            emit(story_event(story_id, i))
     connections.close_all()
 
 
