@@ -65,6 +65,7 @@ FIELDS = (
 
 def build_document(row: dict[str, Any]) -> SearchDocument:
     """Return the (unsaved) document of one article, from its ``FIELDS``."""
+    language = row["language"]
     return SearchDocument(
         article_id=row["pk"],
         published_at=row["published_at"],
@@ -74,8 +75,8 @@ def build_document(row: dict[str, Any]) -> SearchDocument:
         story_id=row["story_id"],
         section=row["section"],
         language=row["language"],
-        title=document_text(row["title"]),
-        body=document_text(body_of(row["summary"], row["body_text"])),
+        title=document_text(row["title"], language),
+        body=document_text(body_of(row["summary"], row["body_text"]), language),
     )
 
 

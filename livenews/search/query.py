@@ -9,6 +9,18 @@ word goes through ``textfold`` and is emitted quoted, so no input can be a
 syntax error on either backend. The input is cut at ``MAX_QUERY_CHARS`` and
 ``MAX_ITEMS`` items.
 
+**Word forms.** The index holds Snowball stems (see ``textfold``), so each
+item becomes a choice of phrases: its folded words as typed (what an
+unstemmed document holds) and, per language the query is searched in, their
+stems; the distinct ones are OR-ed. "strikes" in English becomes
+``"strikes" OR "strike"``, which finds "strike", "strikes" and "striking".
+A quoted phrase is stemmed word by word, so it matches the word forms in that
+order ("strikes continue" finds "strike continues"); the index has no exact
+forms left to keep a phrase exact with. A negated item excludes all its forms.
+``word*`` is a prefix of the *indexed* form (a stem, or an unstemmed word),
+and also matches the forms of the word itself: "elections*" is
+``"elections"* OR "elect"``, "protest*" finds "protesters" and "protesting".
+
 The parsed query compiles to an FTS5 ``MATCH`` expression and to a PostgreSQL
 ``to_tsquery`` expression; the two agree because both index ``textfold``'s
 tokens. (``websearch_to_tsquery`` would parse the raw text its own way, which
@@ -18,9 +30,10 @@ FTS5 cannot copy, and it has no prefix search.)
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from livenews.search.textfold import query_tokens
+from livenews.search.textfold import query_tokens, stem_tokens
 
 MAX_QUERY_CHARS = 200
 MAX_ITEMS = 12
@@ -53,18 +66,35 @@ class SearchQuery:
         return [phrase for choice in self.required for phrase in choice]
 
 
-def _phrase(text: str, quoted: bool) -> Phrase | None:
+def _forms(text: str, quoted: bool, languages: Sequence[str]) -> list[Phrase]:
+    """Return the phrases one item matches: as typed, then stemmed per language."""
     star = not quoted and text.endswith("*")
     tokens, lone_cjk = query_tokens(text)
     if not tokens:
-        return None
+        return []
     prefix = lone_cjk or (star and len(tokens[-1]) >= MIN_PREFIX_CHARS)
-    return Phrase(tuple(tokens), prefix)
+    typed = Phrase(tuple(tokens), prefix)
+    forms = {typed: None}
+    for language in languages:
+        stemmed = Phrase(tuple(stem_tokens(tokens, language)))
+        # A prefix already matches its own stem when the stem starts with it.
+        if not (
+            prefix
+            and stemmed.tokens[:-1] == typed.tokens[:-1]
+            and stemmed.tokens[-1].startswith(typed.tokens[-1])
+        ):
+            forms.setdefault(stemmed, None)
+    return list(forms)
 
 
-def parse_query(text: str) -> SearchQuery:
-    """Return the parsed query (empty when nothing searchable is left)."""
+def parse_query(text: str, languages: Sequence[str] = ()) -> SearchQuery:
+    """Return the parsed query (empty when nothing searchable is left).
+
+    Each word also matches its stems in ``languages`` (ISO 639 codes; none:
+    only the folded words as typed).
+    """
     query = SearchQuery()
+    items = 0
     join_next = False
     for match in _ITEM.finditer(text[:MAX_QUERY_CHARS]):
         negated, quoted, bare = match.group(1), match.group(2), match.group(3)
@@ -75,19 +105,20 @@ def parse_query(text: str) -> SearchQuery:
             if bare == "AND":
                 continue
             negated = "-" if bare.startswith("-") and len(bare) > 1 else ""
-            phrase = _phrase(bare[1:] if negated else bare, quoted=False)
+            forms = _forms(bare[1:] if negated else bare, False, languages)
         else:
-            phrase = _phrase(quoted, quoted=True)
-        if phrase is None:
+            forms = _forms(quoted, True, languages)
+        if not forms:
             continue
         if negated:
-            query.excluded.append(phrase)
+            query.excluded.extend(forms)
         elif join_next:
-            query.required[-1].append(phrase)
+            query.required[-1].extend(f for f in forms if f not in query.required[-1])
         else:
-            query.required.append([phrase])
+            query.required.append(forms)
         join_next = False
-        if len(query.required) + len(query.excluded) >= MAX_ITEMS:
+        items += 1
+        if items >= MAX_ITEMS:
             break
     return query
 

@@ -7,13 +7,17 @@ backends (``ts_headline`` also re-parses whole documents, the slowest part of
 a PostgreSQL search).
 
 How: the text is folded character by character (``textfold.fold_char``), keeping
-each folded character's position in the original. Each query phrase, folded
-and with its tokens joined by "any run of non-word characters", is found in the
-folded text; a Latin-script word must start at a word boundary, and (unless it
-is a prefix) end at one. The window of ``width`` characters holding the most
-matches is cut at word boundaries; the original text in it is HTML-escaped and
-each match wrapped in ``<mark>``. Only those tags are markup: everything else
-is escaped text, whatever the article contains.
+each folded character's position in the original. The folded text is cut into
+words (the runs ``textfold`` indexes outside Chinese, Japanese and Korean),
+and each word is stemmed in the article's language, as the index did. A query
+phrase matches a run of consecutive words each of which is one of its tokens,
+stemmed or as written (a prefix: starts with it), so ``strike`` marks
+"strikes" and "striking" in an English article. A phrase with CJK tokens is
+found with a pattern instead: its bigrams joined, or a token joined to the
+next by "any run of non-word characters". The window of ``width`` characters
+holding the most matches is cut at word boundaries; the original text in it is
+HTML-escaped and each match wrapped in ``<mark>``. Only those tags are markup:
+everything else is escaped text, whatever the article contains.
 """
 
 from __future__ import annotations
@@ -24,7 +28,13 @@ from collections.abc import Sequence
 from html import escape
 
 from livenews.search.query import Phrase
-from livenews.search.textfold import fold_char, is_unspaced
+from livenews.search.textfold import (
+    fold_char,
+    is_unspaced,
+    is_word_char,
+    script_runs,
+    stemmer,
+)
 
 ELLIPSIS = "…"
 SCANNED_CHARS = 5000
@@ -82,13 +92,79 @@ def _pattern(phrase: Phrase) -> str:
     return body
 
 
-def find_matches(folded: str, phrases: Sequence[Phrase]) -> list[tuple[int, int]]:
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+
+
+def word_spans(folded: str) -> list[tuple[int, int]]:
+    """Return the (start, end) of each word of ``folded`` outside CJK runs."""
+    if folded.isascii():
+        return [m.span() for m in _ASCII_WORD.finditer(folded)]
+    spans: list[tuple[int, int]] = []
+    start = -1
+    for i, ch in enumerate(f"{folded} "):
+        if i < len(folded) and is_word_char(ch):
+            if start < 0:
+                start = i
+            continue
+        if start >= 0:
+            at = start
+            for run, unspaced in script_runs(folded[start:i]):
+                if not unspaced:
+                    spans.append((at, at + len(run)))
+                at += len(run)
+            start = -1
+    return spans
+
+
+def _token_matches(token: str, prefix: bool, word: str, stem: str) -> bool:
+    if prefix:
+        return word.startswith(token) or stem.startswith(token)
+    return token in (word, stem)
+
+
+def _word_matches(
+    folded: str, phrases: Sequence[Phrase], language: str
+) -> list[tuple[int, int]]:
+    spans = word_spans(folded)
+    texts = [folded[start:end] for start, end in spans]
+    stem = stemmer(language)
+    stems = [stem(text) for text in texts] if stem else texts
+    found: list[tuple[int, int]] = []
+    for phrase in phrases:
+        size = len(phrase.tokens)
+        last = size - 1
+        for i in range(len(spans) - last):
+            if all(
+                _token_matches(
+                    token, phrase.prefix and j == last, texts[i + j], stems[i + j]
+                )
+                for j, token in enumerate(phrase.tokens)
+            ):
+                found.append((spans[i][0], spans[i + last][1]))
+    return found
+
+
+def _has_cjk(phrase: Phrase) -> bool:
+    return any(is_unspaced(token[0]) for token in phrase.tokens)
+
+
+def find_matches(
+    folded: str, phrases: Sequence[Phrase], language: str = ""
+) -> list[tuple[int, int]]:
     """Return sorted, non-overlapping (start, end) spans of ``phrases`` in
-    ``folded``."""
+    ``folded``, a text in ``language``."""
     if not phrases:
         return []
-    pattern = re.compile("|".join(f"(?:{_pattern(p)})" for p in phrases))
-    return [m.span() for m in pattern.finditer(folded) if m.end() > m.start()]
+    cjk = [p for p in phrases if _has_cjk(p)]
+    found = _word_matches(folded, [p for p in phrases if not _has_cjk(p)], language)
+    if cjk:
+        pattern = re.compile("|".join(f"(?:{_pattern(p)})" for p in cjk))
+        found += [m.span() for m in pattern.finditer(folded) if m.end() > m.start()]
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted(found, key=lambda span: (span[0], -span[1])):
+        if end > start and (not spans or start >= spans[-1][1]):
+            spans.append((start, end))
+    return spans
 
 
 def _original_spans(
@@ -133,14 +209,16 @@ def _marked(text: str, spans: list[tuple[int, int]], begin: int, end: int) -> st
     return "".join(parts)
 
 
-def _spans(text: str, phrases: Sequence[Phrase]) -> list[tuple[int, int]]:
+def _spans(
+    text: str, phrases: Sequence[Phrase], language: str
+) -> list[tuple[int, int]]:
     folded, positions = fold_with_positions(text)
-    return _original_spans(find_matches(folded, phrases), positions)
+    return _original_spans(find_matches(folded, phrases, language), positions)
 
 
-def highlight(text: str, phrases: Sequence[Phrase]) -> str:
-    """Return all of ``text`` escaped, its matches in ``<mark>``."""
-    return _marked(text, _spans(text, phrases), 0, len(text))
+def highlight(text: str, phrases: Sequence[Phrase], language: str = "") -> str:
+    """Return all of ``text`` (in ``language``) escaped, its matches in ``<mark>``."""
+    return _marked(text, _spans(text, phrases, language), 0, len(text))
 
 
 def _snippet_of(text: str, spans: list[tuple[int, int]], width: int) -> str:
@@ -154,14 +232,19 @@ def _snippet_of(text: str, spans: list[tuple[int, int]], width: int) -> str:
     return html
 
 
-def snippet(text: str, phrases: Sequence[Phrase], width: int = 240) -> str:
+def snippet(
+    text: str, phrases: Sequence[Phrase], width: int = 240, language: str = ""
+) -> str:
     """Return escaped HTML of the best ``width``-character window of ``text``."""
     text = " ".join(text[:SCANNED_CHARS].split())
-    return _snippet_of(text, _spans(text, phrases), width)
+    return _snippet_of(text, _spans(text, phrases, language), width)
 
 
 def best_snippet(
-    texts: Sequence[str], phrases: Sequence[Phrase], width: int = 240
+    texts: Sequence[str],
+    phrases: Sequence[Phrase],
+    width: int = 240,
+    language: str = "",
 ) -> str:
     """Return the snippet of the first of ``texts`` that matches (else the first).
 
@@ -170,7 +253,7 @@ def best_snippet(
     """
     present = [" ".join(t[:SCANNED_CHARS].split()) for t in texts if t.strip()]
     for text in present:
-        spans = _spans(text, phrases)
+        spans = _spans(text, phrases, language)
         if spans:
             return _snippet_of(text, spans, width)
     return _snippet_of(present[0], [], width) if present else ""

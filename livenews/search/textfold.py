@@ -19,6 +19,20 @@ see the same words and a query finds the same articles on either:
    prefix search ("京" → 京*). A query run of two or more characters becomes the
    phrase of its bigrams ("北京举行" → "北京 京举 举行", adjacent).
 
+4. **Stems**: a document's other words are reduced to their Snowball stem in
+   the article's language (PyStemmer, the C Snowball library: "strikes",
+   "striking" → strike; "Streiks" → streik; "élections" → elect), after
+   folding, so a word typed with or without its accents still stems the same.
+   Languages Snowball does not know (Ukrainian, Vietnamese, CJK, an unknown
+   "") keep their folded words. A query word is stemmed in each of the
+   languages it is searched in (``stem_tokens``), and keeps its folded form
+   too, which is what an unstemmed document holds.
+
+Stemming folded text costs some stems that lean on an accent or a letter the
+fold merges (Russian "новый" → "новы" but "новая" → "нов"; French "journées"
+→ "journe" against "journ" from the accented word); in exchange, accents and
+case never change what a word finds, on documents and queries alike.
+
 Known limit: a quoted phrase that crosses from a CJK run into a following
 Latin word ("举行 news") does not match, because of the extra last-character
 token between them.
@@ -27,8 +41,11 @@ token between them.
 from __future__ import annotations
 
 import functools
+import threading
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+
+import Stemmer
 
 MAX_WORD = 64
 
@@ -143,8 +160,50 @@ def bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
-def document_tokens(text: str) -> list[str]:
-    """Return the index tokens of a document's text."""
+# Snowball knows Norwegian as "no" (Bokmål and Nynorsk alike).
+_STEMMER_ALIASES = {"nb": "no", "nn": "no"}
+# Stemmer objects keep state while they work: one per thread and language.
+_stemmers = threading.local()
+
+
+def language_code(language: str) -> str:
+    """Return the primary subtag of a language tag ("en-GB" → "en")."""
+    code = language.strip().replace("_", "-").split("-")[0].lower()
+    return _STEMMER_ALIASES.get(code, code)
+
+
+def stemmer(language: str) -> Callable[[str], str] | None:
+    """Return the Snowball stem function of a language (ISO 639), or None."""
+    code = language_code(language)
+    if not code:
+        return None
+    cache: dict[str, Callable[[str], str] | None] | None = getattr(
+        _stemmers, "by_code", None
+    )
+    if cache is None:
+        cache = _stemmers.by_code = {}
+    if code not in cache:
+        try:
+            cache[code] = Stemmer.Stemmer(code).stemWord
+        except KeyError:
+            cache[code] = None
+    return cache[code]
+
+
+def stems(language: str) -> bool:
+    """Return True when Snowball has a stemmer for ``language``."""
+    return stemmer(language) is not None
+
+
+def _stemmed(stem: Callable[[str], str] | None, token: str) -> str:
+    if stem is None or is_unspaced(token[0]):
+        return token
+    return stem(token) or token
+
+
+def document_tokens(text: str, language: str = "") -> list[str]:
+    """Return the index tokens of a document's text in ``language`` (ISO 639)."""
+    stem = stemmer(language)
     tokens: list[str] = []
     for word in words(fold(text)):
         if len(word) > MAX_WORD:
@@ -154,13 +213,19 @@ def document_tokens(text: str) -> list[str]:
                 tokens.extend(bigrams(run))
                 tokens.append(run[-1])
             else:
-                tokens.append(run)
+                tokens.append(_stemmed(stem, run))
     return tokens
 
 
-def document_text(text: str) -> str:
+def document_text(text: str, language: str = "") -> str:
     """Return the index text of a document: its tokens, space-separated."""
-    return " ".join(document_tokens(text))
+    return " ".join(document_tokens(text, language))
+
+
+def stem_tokens(tokens: list[str], language: str) -> list[str]:
+    """Return query tokens as a document in ``language`` indexes them (CJK kept)."""
+    stem = stemmer(language)
+    return [_stemmed(stem, token) for token in tokens]
 
 
 def query_tokens(word: str) -> tuple[list[str], bool]:

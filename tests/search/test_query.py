@@ -50,3 +50,30 @@ def test_only_exclusions_is_an_empty_query_and_length_is_capped():
     assert parse_query("-football").is_empty
     long = parse_query("word " * 500)
     assert len(long.required) <= 12
+
+
+def test_a_word_matches_its_stems_in_each_language():
+    query = parse_query("strikes Wahlen", ("en", "de", "zh"))
+    assert query.required == [
+        [Phrase(("strikes",)), Phrase(("strike",)), Phrase(("strik",))],
+        [Phrase(("wahlen",)), Phrase(("wahl",))],
+    ]
+    assert to_fts5(query) == (
+        '("strikes" OR "strike" OR "strik") AND ("wahlen" OR "wahl")'
+    )
+
+
+def test_phrases_exclusions_and_prefixes_are_stemmed_too():
+    query = parse_query('"strikes continue" -elections protest* elections*', ["en"])
+    assert query.required == [
+        [Phrase(("strikes", "continue")), Phrase(("strike", "continu"))],
+        [Phrase(("protest",), prefix=True)],
+        [Phrase(("elections",), prefix=True), Phrase(("elect",))],
+    ]
+    assert query.excluded == [Phrase(("elections",)), Phrase(("elect",))]
+    assert to_tsquery(query).endswith("& !('elections') & !('elect')")
+
+
+def test_cjk_is_not_stemmed_and_items_are_counted_once():
+    assert parse_query("北京", ["en", "de"]).required == [[Phrase(("北京",))]]
+    assert len(parse_query("strikes " * 50, ["en", "de"]).required) == 12

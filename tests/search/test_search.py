@@ -244,7 +244,7 @@ def test_copies_are_folded_unless_one_outlet_is_asked_for(source, other_source):
 def test_deleted_articles_leave_the_index(source):
     article = add_article(source, "Ephemeral headline about kites")
     article.delete()
-    add_article(source, "Another kite story")
+    add_article(source, "Another story about gliders")
     assert found("kites") == []
 
 

@@ -40,3 +40,23 @@ def test_query_word_becomes_a_bigram_phrase_or_a_one_character_prefix():
 
 def test_overlong_words_are_not_indexed():
     assert document_tokens("a" * 65 + " short") == ["short"]
+
+
+def test_documents_are_stemmed_in_their_language_after_folding():
+    from livenews.search.textfold import stem_tokens
+
+    assert document_tokens("Strikes and striking", "en") == ["strike", "and", "strike"]
+    assert document_tokens("Die Streiks", "de-DE") == ["die", "streik"]
+    assert document_tokens("Élections", "fr") == ["elect"]
+    assert document_tokens("Élections", "") == ["elections"]
+    assert document_tokens("Strikes", "uk") == ["strikes"]
+    assert document_tokens("Strikes 北京举行", "zh") == [
+        "strikes",
+        "北京",
+        "京举",
+        "举行",
+        "行",
+    ]
+    assert document_tokens("elections 北京", "en") == ["elect", "北京", "京"]
+    assert stem_tokens(["elections", "北京"], "en") == ["elect", "北京"]
+    assert document_tokens("streik", "nb") == document_tokens("streik", "no")
