@@ -383,9 +383,19 @@ def eval_group() -> None:
 @eval_group.command("clustering")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--threshold", type=float, help="Try another assignment threshold.")
-def eval_clustering(path: Path, threshold: float | None) -> None:
+@click.option(
+    "--folds",
+    is_flag=True,
+    help="Score each topic fold in four arrival orders, and estimate unseen data.",
+)
+def eval_clustering(path: Path, threshold: float | None, folds: bool) -> None:
     """Score dedupe + story assignment on JSON lines {"id","title","text","cluster"}."""
-    from livenews.stories.evaluation import EvalError, evaluate, read_rows
+    from livenews.stories.evaluation import (
+        EvalError,
+        evaluate,
+        evaluate_folds,
+        read_rows,
+    )
 
     if not path.is_file():
         raise click.ClickException(f"no such file: {path}")
@@ -394,6 +404,9 @@ def eval_clustering(path: Path, threshold: float | None) -> None:
             rows = list(read_rows(lines))
     except (EvalError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"{path}: {exc}") from exc
+    if folds:
+        click.echo(json.dumps(evaluate_folds(rows, threshold=threshold), indent=2))
+        return
     click.echo(json.dumps(evaluate(rows, threshold), indent=2))
 
 

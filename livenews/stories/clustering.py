@@ -67,6 +67,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -242,6 +243,47 @@ class StoryIndex:
         first, second = _group_state(one), _group_state(other)
         entities = frozenset(first.entities)
         return self._score(self._weigh(first.centroid), entities, second)
+
+    def placement_margins(
+        self, members: Sequence[Features], sides: Sequence[int]
+    ) -> list[float]:
+        """Return how much better each article fits its own group than the other.
+
+        ``sides`` gives each article's group (0 or 1). Each article is scored as
+        ``choose`` scores it against a story: against its own group's summed
+        centroid without itself, and against the other group's; the margin is
+        the difference (positive: it would be placed with its own group).
+        """
+        sums: list[dict[str, float]] = [{}, {}]
+        named: list[Counter[str]] = [Counter(), Counter()]
+        sizes = [0, 0]
+        for features, side in zip(members, sides, strict=True):
+            for term, value in features.terms.items():
+                sums[side][term] = sums[side].get(term, 0.0) + value
+            named[side].update(features.entities)
+            sizes[side] += 1
+        whole = [
+            StoryState(0, sums[side], sizes[side], _NEVER, set(named[side]))
+            for side in (0, 1)
+        ]
+        margins = []
+        for features, side in zip(members, sides, strict=True):
+            own = StoryState(
+                0,
+                {
+                    t: v - features.terms.get(t, 0.0)
+                    for t, v in sums[side].items()
+                    if v - features.terms.get(t, 0.0) > 1e-9
+                },
+                sizes[side] - 1,
+                _NEVER,
+                {e for e, c in named[side].items() if c > (e in features.entities)},
+            )
+            weights = self._weigh(features.terms)
+            mine = self._score(weights, features.entities, own)
+            theirs = self._score(weights, features.entities, whole[1 - side])
+            margins.append(mine - theirs)
+        return margins
 
     def neighbours(self, story_id: int) -> list[int]:
         """Return the open stories sharing heavy terms with a story (not itself)."""

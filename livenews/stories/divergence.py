@@ -43,6 +43,8 @@ from dataclasses import dataclass
 from livenews.stories.clustering import Features, StoryIndex
 
 SPLIT_THRESHOLD = 0.4
+SPLIT_MARGIN = 0.27
+MIN_STORY_FOR_MARGIN = 10
 MIN_STORY = 6
 MIN_PART = 3
 MAX_MEMBERS = 80
@@ -86,9 +88,24 @@ def find_split(
     score = index.group_similarity(
         (features[k] for k in one), (features[k] for k in other)
     )
-    if score >= SPLIT_THRESHOLD:
+    if score >= SPLIT_THRESHOLD and not _sits_apart(index, features, groups):
         return None
     return Split([members[k][0] for k in one], [members[k][0] for k in other], score)
+
+
+def _sits_apart(
+    index: StoryIndex, features: Sequence[Features], groups: list[int]
+) -> bool:
+    """Return True when every article, on average, clearly prefers its own group.
+
+    The second test, for stories of at least ``MIN_STORY_FOR_MARGIN``
+    articles: the mean placement margin (``StoryIndex.placement_margins``) is
+    at least ``SPLIT_MARGIN``.
+    """
+    if len(features) < MIN_STORY_FOR_MARGIN:
+        return False
+    margins = index.placement_margins(features, groups)
+    return sum(margins) / len(margins) >= SPLIT_MARGIN
 
 
 def _two_medoids(sims: list[list[float]]) -> list[int] | None:

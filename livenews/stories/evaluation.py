@@ -198,6 +198,157 @@ def evaluate(rows: Sequence[Row], threshold: float | None = None) -> dict[str, A
     }
 
 
+ORDERS = ("file", "reversed", "shuffle-1", "shuffle-2")
+
+
+def topic_of(cluster: str) -> int | None:
+    """Return the topic number of an ECB+ cluster label ("13", "13+"), else None."""
+    digits = ""
+    for char in cluster:
+        if not char.isdigit():
+            break
+        digits += char
+    return int(digits) if digits else None
+
+
+def topic_folds(rows: Sequence[Row]) -> dict[str, list[Row]]:
+    """Split rows by topic into the folds of the honest protocol (docs/design-notes.md).
+
+    Topics are the numbers leading the cluster labels (one topic holds two
+    events of one kind). Over the range of topic numbers: its two halves, odd
+    and even topics, and four quarters of equal width (1-5, 6-10, 11-15,
+    16-20 for topics 1-20). Rows without a topic number only count in "all".
+    """
+    numbered = [(topic_of(row.cluster), row) for row in rows]
+    topics = sorted({t for t, _ in numbered if t is not None})
+    folds: dict[str, list[Row]] = {"all": list(rows)}
+    if not topics:
+        return folds
+    low, high = topics[0], topics[-1]
+    width = (high - low + 1) / 4
+    middle = low + 2 * width
+
+    def choose(name: str, keep: Any) -> None:
+        folds[name] = [row for t, row in numbered if t is not None and keep(t)]
+
+    choose("low half", lambda t: t < middle)
+    choose("high half", lambda t: t >= middle)
+    choose("odd", lambda t: t % 2 == 1)
+    choose("even", lambda t: t % 2 == 0)
+    for quarter in range(4):
+        start, end = low + quarter * width, low + (quarter + 1) * width
+        choose(f"quarter {quarter + 1}", lambda t, s=start, e=end: s <= t < e)
+    return {name: part for name, part in folds.items() if part}
+
+
+def ordered(rows: Sequence[Row], order: str) -> list[Row]:
+    """Return rows in an arrival order: the file's, reversed, or a seeded shuffle."""
+    if order == "file":
+        return list(rows)
+    if order == "reversed":
+        return list(reversed(rows))
+    if order.startswith("shuffle-"):
+        shuffled = list(rows)
+        random.Random(int(order.removeprefix("shuffle-"))).shuffle(shuffled)
+        return shuffled
+    raise ValueError(f"unknown order {order!r}")
+
+
+def evaluate_folds(
+    rows: Sequence[Row],
+    orders: Sequence[str] = ORDERS,
+    draws: int = 2000,
+    threshold: float | None = None,
+) -> dict[str, Any]:
+    """Score every topic fold in every arrival order; each fold is clustered alone.
+
+    Returns, per fold, the file-order P/R/F1/ARI, F1 per order, and the mean
+    and the minimum F1 over the orders: a change is kept only when it helps
+    (or does not hurt) on every fold, not just on the whole set. Also returns
+    ``unseen_estimate`` (``topic_bootstrap`` of the whole set's runs).
+    """
+    folds: dict[str, dict[str, Any]] = {}
+    whole_runs: list[tuple[list[Row], list[int]]] = []
+    for name, part in topic_folds(rows).items():
+        by_order: dict[str, dict[str, float]] = {}
+        for order in orders:
+            arranged = ordered(part, order)
+            found = assign(arranged, threshold)
+            if name == "all":
+                whole_runs.append((arranged, found))
+            gold = [row.cluster for row in arranged]
+            precision, recall, f1 = bcubed(gold, found)
+            by_order[order] = {
+                "p": precision,
+                "r": recall,
+                "f1": f1,
+                "ari": adjusted_rand_index(gold, found),
+            }
+        f1s = [figures["f1"] for figures in by_order.values()]
+        first = by_order[orders[0]]
+        folds[name] = {
+            "docs": len(part),
+            "bcubed_precision": round(first["p"], 4),
+            "bcubed_recall": round(first["r"], 4),
+            "bcubed_f1": round(first["f1"], 4),
+            "ari": round(first["ari"], 4),
+            "f1_by_order": {o: round(g["f1"], 4) for o, g in by_order.items()},
+            "f1_mean": round(sum(f1s) / len(f1s), 4),
+            "f1_min": round(min(f1s), 4),
+        }
+    return {"folds": folds, "unseen_estimate": topic_bootstrap(whole_runs, draws)}
+
+
+def topic_bootstrap(
+    runs: Sequence[tuple[Sequence[Row], Sequence[int]]],
+    draws: int = 2000,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """Estimate F1 on an unseen set of as many topics of the same kind.
+
+    A topic's errors are nearly all its own two events merged or split, so a
+    new set behaves like a new draw of topics. Each draw picks one of the runs
+    (arrival orders) and as many topics as the set holds, with replacement,
+    and computes B-cubed from the per-article precision and recall of the
+    picked topics' articles. Returns the mean, the 10th and 90th percentiles
+    and the share of draws reaching 0.90.
+    """
+    per_topic: list[dict[int | None, tuple[float, float, int]]] = []
+    for arranged, found in runs:
+        gold = [row.cluster for row in arranged]
+        pairs = Counter(zip(gold, found, strict=True))
+        gold_sizes, found_sizes = Counter(gold), Counter(found)
+        sums: dict[int | None, list[float]] = {}
+        for row, story in zip(arranged, found, strict=True):
+            both = pairs[(row.cluster, story)]
+            entry = sums.setdefault(topic_of(row.cluster), [0.0, 0.0, 0])
+            entry[0] += both / found_sizes[story]
+            entry[1] += both / gold_sizes[row.cluster]
+            entry[2] += 1
+        per_topic.append({t: (p, r, int(n)) for t, (p, r, n) in sums.items()})
+    if not per_topic or not per_topic[0]:
+        return {}
+    rng = random.Random(seed)
+    topics = sorted(per_topic[0], key=lambda t: -1 if t is None else t)
+    scores: list[float] = []
+    for _ in range(draws):
+        run = rng.choice(per_topic)
+        picked = [run[rng.choice(topics)] for _ in topics]
+        count = sum(n for _, _, n in picked)
+        precision = sum(p for p, _, _ in picked) / count
+        recall = sum(r for _, r, _ in picked) / count
+        scores.append(2 * precision * recall / (precision + recall))
+    scores.sort()
+    return {
+        "topics": len(topics),
+        "draws": draws,
+        "f1_mean": round(sum(scores) / len(scores), 4),
+        "f1_p10": round(scores[len(scores) // 10], 4),
+        "f1_p90": round(scores[(9 * len(scores)) // 10], 4),
+        "share_at_least_0_90": round(sum(f >= 0.90 for f in scores) / len(scores), 3),
+    }
+
+
 def synthetic_article(rng: random.Random, story: int) -> tuple[str, str]:
     """Return a made-up (title, lead) for event ``story``: its own names and words.
 

@@ -213,3 +213,18 @@ def test_two_halves_of_one_event_are_more_alike_than_two_events() -> None:
     assert index.story_similarity(1, 2) == pytest.approx(index.story_similarity(2, 1))
     assert index.story_similarity(1, 99) == 0.0
     assert 2 in index.neighbours(1) and 1 not in index.neighbours(1)
+
+
+def test_placement_margins_say_which_group_each_article_belongs_to() -> None:
+    reports = [*QUAKE_A, QUAKE_B, QUAKE_B]
+    index = StoryIndex()
+    features = [extract_features(title, text) for title, text in [*FILLER, *reports]]
+    for item in features:
+        index.observe(item)
+    members = features[len(FILLER) :]
+
+    right = index.placement_margins(members, [0, 0, 0, 1, 1])
+    wrong = index.placement_margins(members, [0, 0, 1, 1, 0])
+
+    assert all(margin > 0 for margin in right)
+    assert wrong[2] < 0 and wrong[4] < 0  # each sits with the other event

@@ -67,6 +67,142 @@ def test_small_stories_are_not_checked_and_checks_space_out() -> None:
     assert divergence.is_due(10, 8)
 
 
+# Two navy actions of one kind, in one gulf, against one kind of pirates: the
+# reports share so many words that the two groups' centroids are more than
+# SPLIT_THRESHOLD alike, yet every report sits clearly with its own event.
+PATROL = (
+    " The Indian navy has kept an anti-piracy patrol in the Gulf of Aden since"
+    " October, escorting merchant ships past Somali pirate skiffs."
+)
+MYSORE = [
+    (
+        "Indian navy captures 23 pirates in Gulf of Aden",
+        "The Indian navy said INS Mysore captured 23 Somali pirates on "
+        "Saturday after they attacked the Ethiopian ship MV Gibe in the "
+        "Gulf of Aden.",
+    ),
+    (
+        "INS Mysore foils hijack of MV Gibe, 23 pirates held",
+        "Commandos from INS Mysore stopped 23 pirates boarding the "
+        "Ethiopian vessel MV Gibe in the Gulf of Aden on Saturday, the "
+        "Indian navy said.",
+    ),
+    (
+        "Navy rescues Ethiopian ship Gibe from Somali pirates",
+        "Responding to a distress call from MV Gibe, the destroyer INS "
+        "Mysore launched a helicopter and arrested 23 Somali and Yemeni "
+        "pirates on Saturday.",
+    ),
+    (
+        "23 pirates arrested by Indian warship Mysore",
+        "The Indian warship Mysore arrested 23 pirates who fired on the "
+        "Ethiopian-flagged Gibe in the Gulf of Aden on Saturday, a navy "
+        "spokesman said.",
+    ),
+    (
+        "Indian navy thwarts attack on Gibe in Gulf of Aden",
+        "INS Mysore answered the Gibe's distress call on Saturday; marine "
+        "commandos seized 23 pirates and their rifles in the Gulf of Aden.",
+    ),
+    (
+        "Mysore's helicopter drives pirates off Ethiopian ship",
+        "A helicopter from INS Mysore fired warning shots on Saturday and "
+        "23 Somali pirates surrendered near the Ethiopian ship Gibe, the "
+        "Indian navy said.",
+    ),
+]
+SUKANYA = [
+    (
+        "Indian navy foils pirate attack in Gulf of Aden, 26 held",
+        "The Indian navy said INS Sukanya captured 26 Somali pirates on "
+        "Thursday who attacked five merchant vessels it was escorting in "
+        "the Gulf of Aden.",
+    ),
+    (
+        "INS Sukanya intercepts three pirate boats, 26 pirates held",
+        "Commandos from INS Sukanya intercepted three pirate boats closing "
+        "on a convoy of five merchant vessels in the Gulf of Aden on "
+        "Thursday.",
+    ),
+    (
+        "Navy escort ship Sukanya thwarts multi-boat attack",
+        "Escorting five merchant vessels through the transit corridor, the "
+        "patrol vessel INS Sukanya seized 26 Somali pirates and their "
+        "weapons on Thursday.",
+    ),
+    (
+        "26 Somali pirates arrested by Indian ship Sukanya",
+        "The Indian ship Sukanya arrested 26 pirates who approached its "
+        "convoy of merchant vessels in the Gulf of Aden on Thursday, a navy"
+        " spokesman said.",
+    ),
+    (
+        "Indian navy stops attack on convoy in Gulf of Aden",
+        "INS Sukanya detected five suspicious boats on Thursday; marine "
+        "commandos seized 26 pirates, rifles and ladders in the Gulf of "
+        "Aden.",
+    ),
+    (
+        "Sukanya's sailors board pirate mother ship",
+        "Sailors from INS Sukanya boarded a pirate mother ship on Thursday "
+        "and 26 Somali pirates surrendered near the convoy, the Indian navy"
+        " said.",
+    ),
+]
+ELSEWHERE = [
+    (
+        "Central bank holds interest rates",
+        "The Norvasse central bank kept rates on Thursday, its governor said.",
+    ),
+    (
+        "Cup final tickets sell out",
+        "Fans of Marrowby Rovers bought every ticket for Saturday's final.",
+    ),
+    (
+        "Storm closes ports",
+        "A storm closed three ports and grounded ships, coast guard officials said.",
+    ),
+    (
+        "Navy day parade",
+        "The navy held its annual parade with ships and helicopters on Thursday.",
+    ),
+]
+
+
+def _patrol_reports() -> tuple[clustering.StoryIndex, list[clustering.Features]]:
+    """Return an index that saw the stream and the two events' reports, interleaved."""
+    reports = [r for pair in zip(MYSORE, SUKANYA, strict=True) for r in pair]
+    features = _features([(t, text + PATROL) for t, text in reports])
+    index = _index(_features(ELSEWHERE) + features)
+    return index, features
+
+
+def test_two_look_alike_events_split_when_each_report_sits_with_its_own() -> None:
+    index, mixed = _patrol_reports()
+    mysore, sukanya = mixed[0::2], mixed[1::2]
+    assert index.group_similarity(mysore, sukanya) >= divergence.SPLIT_THRESHOLD
+
+    split = divergence.find_split(index, list(enumerate(mixed)))
+
+    assert split is not None
+    assert (sorted(split.keep), sorted(split.move)) == (
+        list(range(0, 12, 2)),
+        list(range(1, 12, 2)),
+    )
+
+
+def test_the_margin_test_waits_for_a_story_of_ten_articles() -> None:
+    index, mixed = _patrol_reports()
+    few = mixed[: divergence.MIN_STORY_FOR_MARGIN - 2]
+    assert divergence.find_split(index, list(enumerate(few))) is None
+
+
+def test_one_event_reported_many_times_is_not_split_by_the_margin_test() -> None:
+    index, mixed = _patrol_reports()
+    mysore = mixed[0::2]
+    assert divergence.find_split(index, list(enumerate(mysore + mysore))) is None
+
+
 def _mixed_story() -> Story:
     """Store both events' reports, then gather them in one story (the failure)."""
     reports = [QUAKE[0], TARSIS[0], QUAKE[1], TARSIS[1], QUAKE[2], TARSIS[2]]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -10,13 +11,20 @@ from click.testing import CliRunner
 
 from livenews.cli import main
 from livenews.stories.evaluation import (
+    ORDERS,
     EvalError,
+    Row,
     adjusted_rand_index,
     bcubed,
     evaluate,
+    evaluate_folds,
+    ordered,
     read_rows,
+    topic_bootstrap,
+    topic_folds,
 )
 
+EVENTS_AT = datetime(2026, 1, 1, tzinfo=UTC)
 ECB_DEV = Path(__file__).resolve().parents[3] / "shared" / "eval" / "ecbplus-dev.jsonl"
 
 
@@ -80,6 +88,93 @@ def test_eval_clustering_command_prints_json(tmp_path: Path) -> None:
     assert json.loads(result.output)["docs"] == 1
 
 
+def _row(number: int, cluster: str, title: str = "", text: str = "") -> Row:
+    return Row(str(number), title, text, cluster, EVENTS_AT)
+
+
+def test_topic_folds_split_by_topic_number_never_inside_a_topic() -> None:
+    clusters = ["1", "1+", "2", "5+", "6", "10", "11+", "15", "16", "20+", "x"]
+    rows = [_row(n, c) for n, c in enumerate(clusters)]
+
+    folds = {
+        name: {r.cluster for r in part} for name, part in topic_folds(rows).items()
+    }
+
+    assert folds["all"] == set(clusters)
+    assert folds["low half"] == {"1", "1+", "2", "5+", "6", "10"}
+    assert folds["high half"] == {"11+", "15", "16", "20+"}
+    assert folds["odd"] == {"1", "1+", "5+", "11+", "15"}
+    assert folds["even"] == {"2", "6", "10", "16", "20+"}
+    assert folds["quarter 1"] == {"1", "1+", "2", "5+"}
+    assert folds["quarter 2"] == {"6", "10"}
+    assert folds["quarter 3"] == {"11+", "15"}
+    assert folds["quarter 4"] == {"16", "20+"}
+
+
+def test_arrival_orders_are_permutations_and_repeatable() -> None:
+    rows = [_row(n, str(n)) for n in range(30)]
+    for order in ORDERS:
+        assert sorted(r.id for r in ordered(rows, order)) == sorted(r.id for r in rows)
+    assert ordered(rows, "file") == rows
+    assert ordered(rows, "reversed") == rows[::-1]
+    assert ordered(rows, "shuffle-1") == ordered(rows, "shuffle-1")
+    assert ordered(rows, "shuffle-1") != ordered(rows, "shuffle-2")
+    with pytest.raises(ValueError):
+        ordered(rows, "sideways")
+
+
+def test_topic_bootstrap_is_one_for_a_perfect_run_and_lower_for_merged_events() -> None:
+    rows = [_row(n, c) for n, c in enumerate(["1", "1", "1+", "1+", "2", "2", "2+"])]
+    perfect = topic_bootstrap([(rows, [0, 0, 1, 1, 2, 2, 3])], draws=50)
+    merged = topic_bootstrap([(rows, [0, 0, 0, 0, 2, 2, 3])], draws=50)
+
+    assert perfect["f1_mean"] == 1.0 and perfect["share_at_least_0_90"] == 1.0
+    assert merged["f1_p10"] < merged["f1_p90"] <= 1.0
+    assert merged["f1_mean"] < 1.0
+
+
+QUAKES = [
+    ("Magnitude 6.1 earthquake strikes Velora, killing 12", "Ostrand digs out."),
+    ("Velora quake kills 12 in Ostrand", "Anika Brell said 12 died in Ostrand."),
+    ("Tarsis coast quake injures 3 in Mello", "Ivo Kestrel said 3 were hurt."),
+    ("Mello port hit by Tarsis quake", "Ivo Kestrel said 3 dockers hurt in Mello."),
+]
+
+
+def test_evaluate_folds_scores_every_fold_in_every_order() -> None:
+    rows = [
+        _row(n, cluster, title, text)
+        for n, ((title, text), cluster) in enumerate(
+            zip(QUAKES * 2, ["1", "1", "1+", "1+", "2", "2", "2+", "2+"], strict=True)
+        )
+    ]
+
+    report = evaluate_folds(rows, draws=20)
+
+    assert set(report["folds"]) >= {"all", "odd", "even", "low half", "high half"}
+    for figures in report["folds"].values():
+        assert set(figures["f1_by_order"]) == set(ORDERS)
+        assert figures["f1_min"] <= figures["f1_mean"] <= 1.0
+    assert report["unseen_estimate"]["topics"] == 2
+
+
+def test_eval_clustering_command_with_folds(tmp_path: Path) -> None:
+    data = tmp_path / "set.jsonl"
+    data.write_text(
+        "".join(
+            json.dumps({"id": str(n), "title": t, "text": x, "cluster": c}) + "\n"
+            for n, ((t, x), c) in enumerate(
+                zip(QUAKES, ["3", "3", "3+", "3+"], strict=True)
+            )
+        )
+    )
+    result = CliRunner().invoke(main, ["eval", "clustering", str(data), "--folds"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["folds"]["all"]["docs"] == 4
+    assert "f1_mean" in report["unseen_estimate"]
+
+
 def test_eval_clustering_command_refuses_a_missing_file(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["eval", "clustering", str(tmp_path / "no")])
     assert result.exit_code == 1
@@ -90,4 +185,4 @@ def test_eval_clustering_command_refuses_a_missing_file(tmp_path: Path) -> None:
 def test_ecb_plus_development_set_stays_above_the_recorded_figure() -> None:
     with ECB_DEV.open(encoding="utf-8") as lines:
         result = evaluate(list(read_rows(lines)))
-    assert result["bcubed_f1"] >= 0.87  # docs/design-notes.md records 0.877
+    assert result["bcubed_f1"] >= 0.90  # docs/design-notes.md records 0.922
