@@ -59,7 +59,19 @@ centroids, a stricter threshold) and merged by the caller.
 of the second event often scores 0.3 to 0.6 against the first event's story and
 joins it. Dates separate such events in a live stream (the two-sided
 window); without them, no stricter rule tried did better overall
-(docs/design-notes.md, "converging stories merge…").
+(docs/design-notes.md, "converging stories merge…" and "a fold protocol…").
+Measured on the ECB+ development set over four arrival orders, such wrong
+first joins score 0.21-0.48 (median 0.30) while right joins have their 10th
+percentile at 0.29-0.36, whatever the story's size: a stricter threshold for
+a story's second or third article only lost recall (F1 0.904 → 0.863-0.901,
+precision unchanged). Entity overlap (AUC 0.89 between right and wrong first
+joins), title-to-title cosine (0.63) separate them less than this score
+does (0.91); a veto on disagreeing weekdays or "N pirates" counts would stop
+9 and 12 wrong joins for 86 and 194 right ones; multi-word names,
+decimals, dates and number-noun units as extra terms moved F1 within ±0.01,
+never up on every fold. Such mixtures are undone afterwards, when the
+story's reports form two groups (``divergence``, which uses
+``placement_margins``).
 """
 
 from __future__ import annotations

@@ -2,9 +2,17 @@
 
 ``evaluate`` runs the real pure stages, in arrival order, as the portal does:
 near-duplicate lookup first (a copy joins its original's story), otherwise the
-streaming assignment of ``clustering.StoryIndex``, and a convergence sweep
-every few rows (``convergence.find_merges``). Nothing is fitted on the
+streaming assignment of ``clustering.StoryIndex``, and every few rows the
+split and merge sweeps (``divergence``, ``convergence``). Nothing is fitted on the
 whole set first, so the figures are what a live portal would get.
+
+``evaluate_folds`` is the protocol for deciding a change (``livenews eval
+clustering FILE --folds``): the topics are cut into folds (two halves, odd and
+even, four quarters), each fold is clustered alone in four arrival orders
+(the file's, reversed, two seeded shuffles), and a change is kept only when
+no fold's mean F1 drops. ``topic_bootstrap`` turns the whole set's runs into
+an estimate for an unseen set of the same kind: topics are resampled, since
+a set's score is mostly which topics it happens to hold.
 """
 
 from __future__ import annotations
