@@ -21,7 +21,10 @@ from tests.support.feeds import Item, rss
 pytestmark = pytest.mark.django_db(transaction=True)
 
 FEEDS = 20
-ITEMS = 50  # per feed: 1,000 in all
+# Per feed: 4,000 in all, so that the 20 kills all land before the last
+# article is placed (placing runs 100 articles a transaction, a few hundred a
+# second: a worker's life between two kills places one or two chunks).
+ITEMS = 200
 KILLS = 20
 
 

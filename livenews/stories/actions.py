@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Field, Q, QuerySet
 
 from livenews.articles import dedupe
 from livenews.articles.models import Article
@@ -46,7 +45,7 @@ SWEEP_EVERY = timedelta(minutes=1)
 _last_sweep = [now() - SWEEP_EVERY]
 
 
-PLACE_CHUNK = 50
+PLACE_CHUNK = 100
 
 
 def place_article(article: Article) -> Story:
@@ -58,7 +57,7 @@ def place_article(article: Article) -> Story:
     """
     with openindex.open_index() as memory:
         _sweep_idle_stories()
-        batch = _Batch(copies.Finder([article]))
+        batch = _Batch([article])
         story = _place(memory, article, batch)
         _finish(memory, batch)
         return story
@@ -74,13 +73,16 @@ def place_waiting_articles(
     They are placed ``chunk`` at a time, each chunk in one transaction: one
     ``UPDATE … RETURNING`` claims the chunk's articles still waiting (an
     article another worker claimed first is skipped; on PostgreSQL rows another
-    worker holds are skipped, not waited for), each claimed article is placed,
-    every story the chunk touched is recounted and saved once, and the events
-    (one ``story.created``/``story.updated`` per touched story, then one
-    ``article.added`` per article) are written in one insert. A crash loses at
-    most the chunk's uncommitted work, which the next pass redoes; nothing is
-    announced twice. Should a chunk fail (say, a deadlock between two workers
-    on PostgreSQL), its articles are placed again one per transaction.
+    worker holds are skipped, not waited for), each claimed article is placed
+    against the in-memory index, then the chunk's rows are written together:
+    its new stories in one insert, its articles' stories in one statement,
+    fingerprints, topic links, every other touched story recounted (two
+    grouped queries) and saved once, and the events (one
+    ``story.created``/``story.updated`` per touched story, then one
+    ``article.added`` per article) in one insert. A crash loses at most the
+    chunk's uncommitted work, which the next pass redoes; nothing is announced
+    twice. Should a chunk fail (say, a deadlock between two workers on
+    PostgreSQL), its articles are placed again one per transaction.
     ``on_placed`` is called with each article once its transaction has
     committed.
     """
@@ -110,12 +112,14 @@ def _place_chunk(
         with transaction.atomic():
             claimed = _claim([a.pk for a in articles])
             mine = [a for a in articles if a.pk in claimed]
-            batch = _Batch(copies.Finder(mine))
+            if not mine:
+                return 0
+            batch = _Batch(mine)
             for article in mine:
                 article.awaits_story = False
                 _place(memory, article, batch)
             _finish(memory, batch)
-            if on_placed is not None and mine:
+            if on_placed is not None:
                 transaction.on_commit(partial(_announce, on_placed, mine))
     except BaseException:
         # The index holds what the rolled-back chunk added: rebuild it.
@@ -161,40 +165,137 @@ def _claim(ids: list[int]) -> set[int]:
         return {row[0] for row in cursor.fetchall()}
 
 
-@dataclass
-class _Batch:
-    """What one transaction's placements touched, finished once at its end."""
+class _StoryIds:
+    """Ids for the stories a transaction starts, known before their rows are written.
 
-    finder: copies.Finder
-    stories: dict[int, Story] = field(default_factory=dict)
-    created: set[int] = field(default_factory=set)
-    joined: dict[int, int] = field(default_factory=dict)
-    first: dict[int, Article] = field(default_factory=dict)
-    placed: list[tuple[Article, Story]] = field(default_factory=list)
-    tags: topics.Tagger = field(default_factory=topics.Tagger)
+    The in-memory index files a new story under its id at once (later articles
+    of the chunk may join it), while its row is inserted with the chunk's
+    others at the end. On SQLite the transaction holds the write lock from its
+    start (``BEGIN IMMEDIATE``), so the ids after the highest ever given
+    (``sqlite_sequence``) are free until it commits; on PostgreSQL they come
+    from the table's sequence (one query for up to ``most`` ids; unused ones
+    are a gap, as a rolled-back insert leaves).
+    """
+
+    def __init__(self, most: int) -> None:
+        self.most = max(1, most)
+        self.free: list[int] = []
+        self.last = 0
+
+    def take(self) -> int:
+        if not self.free:
+            self.free = _reserve_story_ids(self.most, self.last)
+        self.last = self.free.pop(0)
+        return self.last
+
+    def taken(self) -> bool:
+        return self.last != 0
+
+
+def _reserve_story_ids(count: int, after: int) -> list[int]:
+    table = Story._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                "FROM generate_series(1, %s)",
+                [table, count],
+            )
+            return sorted(row[0] for row in cursor.fetchall())
+        if connection.vendor != "sqlite":
+            raise NotImplementedError(f"story ids on {connection.vendor}")
+        quoted = connection.ops.quote_name(table)
+        ever = "SELECT seq FROM sqlite_sequence WHERE name = %s"
+        highest = f"SELECT MAX(id) FROM {quoted}"  # noqa: S608
+        cursor.execute(
+            f"SELECT MAX(COALESCE(({ever}), 0), COALESCE(({highest}), 0))", [table]
+        )
+        first = max(int(cursor.fetchone()[0]), after) + 1
+    return list(range(first, first + count))
+
+
+class _Batch:
+    """What one transaction's placements touched, written once at its end.
+
+    New stories live in memory (``members`` lists their articles) until
+    ``_finish`` inserts them; the articles' new story (and original, for
+    copies) are kept in ``moves`` and written together, earlier when a row is
+    about to be read (``write_articles``).
+    """
+
+    def __init__(self, articles: list[Article]) -> None:
+        self.stories: dict[int, Story] = {}
+        self.members: dict[int, list[Article]] = {}
+        self.states: dict[int, clustering.StoryState] = {}
+        self.placed: list[tuple[Article, Story]] = []
+        self.features: dict[int, clustering.Features] = {}
+        self.moves: list[tuple[int, int]] = []
+        self.copy_moves: list[tuple[int, int | None, int]] = []
+        self.new_ids = _StoryIds(len(articles))
+        self.tags = topics.Tagger()
+        self.tags.prefetch(articles)
+        self.finder = copies.Finder(articles, before_read=self.write_articles)
 
     def touch(self, story: Story, created: bool, article: Article) -> None:
         self.stories[story.pk] = story
-        self.joined[story.pk] = self.joined.get(story.pk, 0) + 1
         if created:
-            self.created.add(story.pk)
-            self.first[story.pk] = article
+            self.members[story.pk] = []
+        if story.pk in self.members:
+            self.members[story.pk].append(article)
         self.placed.append((article, story))
+
+    def write_articles(self) -> None:
+        """Write the placed articles' stories (and originals) kept so far."""
+        table = connection.ops.quote_name(Article._meta.db_table)
+        with connection.cursor() as cursor:
+            if self.moves:
+                cursor.executemany(
+                    f"UPDATE {table} SET story_id = %s WHERE id = %s",  # noqa: S608
+                    self.moves,
+                )
+            if self.copy_moves:
+                cursor.executemany(
+                    f"UPDATE {table} SET story_id = %s, duplicate_of_id = %s "  # noqa: S608
+                    "WHERE id = %s",
+                    self.copy_moves,
+                )
+        self.moves, self.copy_moves = [], []
+
+    def became_original(self, article: Article, former: Article) -> None:
+        """``copies.become_original``, on the articles of the new stories in memory."""
+        for members in self.members.values():
+            for member in members:
+                if member.pk == former.pk or member.duplicate_of_id == former.pk:
+                    member.duplicate_of_id = article.pk
 
 
 def _finish(memory: openindex.Memory, batch: _Batch) -> None:
-    """Recount and save each touched story once, then write the events at once."""
+    """Write the chunk's rows, count each touched story once, write the events."""
+    batch.write_articles()
     batch.finder.flush()
+    at = now()
+    new: list[Story] = []
+    known: list[Story] = []
+    for story_id, story in batch.stories.items():
+        state = batch.states.get(story_id)
+        if state is not None:
+            story.cluster_state = openindex.dump_state(state)
+        if story_id in batch.members:
+            _count_members(story, batch.members[story_id], at)
+            new.append(story)
+        else:
+            known.append(story)
+    if new:
+        _insert_new(new)
+    if known:
+        _recount(known, at)
+        _save_placed(known)
+    batch.tags.flush()
     events: list[DomainEvent] = []
     for story_id, story in batch.stories.items():
-        created = story_id in batch.created
-        if created and batch.joined[story_id] == 1:
-            _count_first_article(story, batch.first[story_id])
-        else:
-            _refresh(story)
         # This process wrote the story's state: the next sync need not re-read it.
         memory.seen[story_id] = story.updated_at
-        events.append(_story_event(story, created))
+        events.append(_story_event(story, story_id in batch.members))
     events.extend(_article_event(article, story) for article, story in batch.placed)
     emit_many(events)
 
@@ -204,7 +305,7 @@ def _place(memory: openindex.Memory, article: Article, batch: _Batch) -> Story:
     found = batch.finder.find_original(article, sig)
     story = _story_of(found[0], batch) if found else None
     if found is not None and story is not None:
-        _attach_copy(article, found[0], story, sig, batch.finder)
+        _attach_copy(article, found[0], story, sig, batch)
         created = False
     else:
         if sig is not None:
@@ -233,33 +334,34 @@ def _attach_copy(
     original: Article,
     story: Story,
     sig: dedupe.Signature | None,
-    finder: copies.Finder,
+    batch: _Batch,
 ) -> None:
     if article.published_at < original.published_at:
+        batch.write_articles()  # the update below reads the copies' rows
         copies.become_original(article, original)
+        batch.became_original(article, original)
         if sig is not None:
-            finder.record_fingerprint(article, sig)
+            batch.finder.record_fingerprint(article, sig)
         article.duplicate_of = None
     else:
         article.duplicate_of = original
     article.story = story
-    # An UPDATE, not save(): the search's triggers copy story_id themselves.
-    Article.objects.filter(pk=article.pk).update(
-        story=story, duplicate_of=article.duplicate_of
-    )
+    batch.copy_moves.append((story.pk, article.duplicate_of_id, article.pk))
 
 
 def _assign(
     memory: openindex.Memory, article: Article, batch: _Batch
 ) -> tuple[Story, bool]:
     features = openindex.article_features(article)
+    batch.features[article.pk] = features
     index = memory.index
     index.observe(features)
     when = now()
     story = _choose_open_story(index, features, when, batch)
     created = story is None
     if story is None:
-        story = Story.objects.create(
+        story = Story(
+            pk=batch.new_ids.take(),
             headline=article.title,
             summary=_summary_of(article),
             lead_image_url=article.lead_image_url,
@@ -268,13 +370,12 @@ def _assign(
         )
         index.remove(story.pk)  # an id a rolled-back story once had
         batch.tags.story_topics[story.pk] = set()  # a new story has no topics yet
-    state = index.add(story.pk, features, when)
+    batch.states[story.pk] = index.add(story.pk, features, when)
     article.story = story
-    Article.objects.filter(pk=article.pk).update(story=story)
-    story.cluster_state = openindex.dump_state(state)
+    batch.moves.append((story.pk, article.pk))
     story.terms = " ".join(index.top_terms(story.pk))
     if not created:
-        _pick_headline(index, story, article, features)
+        _pick_headline(index, story, article, features, batch.features)
     batch.tags.tag_story(story, article)
     return story, created
 
@@ -312,14 +413,23 @@ def _pick_headline(
     story: Story,
     article: Article,
     features: clustering.Features,
+    known: dict[int, clustering.Features] | None = None,
 ) -> None:
-    """Make the article closest to the centroid the story's headline article."""
-    current = story.headline_article
-    current_score = (
-        index.similarity(openindex.article_features(current), story.pk)
-        if current is not None
-        else 0.0
-    )
+    """Make the article closest to the centroid the story's headline article.
+
+    ``known`` holds features already extracted, by article id (and gets the
+    current headline article's).
+    """
+    known = {} if known is None else known
+    current_id = story.headline_article_id
+    current_score = 0.0
+    if current_id is not None:
+        current = known.get(current_id)
+        if current is None and story.headline_article is not None:
+            current = openindex.article_features(story.headline_article)
+            known[current_id] = current
+        if current is not None:
+            current_score = index.similarity(current, story.pk)
     if index.similarity(features, story.pk) > current_score:
         story.headline_article = article
         story.headline = article.title
@@ -346,21 +456,127 @@ def _refresh(story: Story) -> None:
     story.save()
 
 
-def _count_first_article(story: Story, article: Article) -> None:
-    """Do ``_refresh`` for a story just started by ``article``, without its queries.
+def _recount(stories: list[Story], at: datetime) -> None:
+    """``_refresh``'s figures for several stories in two grouped queries (no save)."""
+    ids = [s.pk for s in stories]
+    visible = Q(hidden=False)
+    counts = {
+        row["story_id"]: row
+        for row in Article.objects.filter(story_id__in=ids)
+        .order_by()
+        .values("story_id")
+        .annotate(
+            originals=Count("id", filter=visible & Q(duplicate_of__isnull=True)),
+            sources=Count("source", distinct=True, filter=visible),
+            recent=Count("id", filter=Q(stored_at__gte=at - lifecycle.VELOCITY_WINDOW)),
+        )
+    }
+    sections: dict[int, dict[str, int]] = {}
+    rows = (
+        Article.objects.filter(story_id__in=ids, hidden=False)
+        .exclude(section="")
+        .order_by()
+        .values_list("story_id", "section")
+        .annotate(n=Count("id"))
+    )
+    for story_id, section, n in rows:
+        sections.setdefault(story_id, {})[section] = n
+    for story in stories:
+        row = counts.get(story.pk, {})
+        story.article_count = row.get("originals", 0)
+        story.source_count = row.get("sources", 0)
+        story.velocity = lifecycle.velocity(row.get("recent", 0))
+        story.section = _top_section(sections.get(story.pk, {}))
+        story.updated_at = at
+        story.status = lifecycle.status(story.first_seen_at, at, story.velocity, at)
 
-    Its only article is an original from one source, so the counts are known
-    (tests/test_pipeline.py checks they equal a full recount).
+
+def _count_members(story: Story, members: list[Article], at: datetime) -> None:
+    """``_refresh``'s figures for a story whose articles are all in memory (no save).
+
+    A story started in this transaction has no other articles
+    (tests/test_pipeline.py checks the figures equal a full recount).
     """
-    at = now()
-    shown = int(not article.hidden)
-    story.article_count = story.source_count = shown
-    recent = int(article.stored_at >= at - lifecycle.VELOCITY_WINDOW)
-    story.velocity = lifecycle.velocity(recent)
-    story.section = article.section if shown else ""
+    visible = [a for a in members if not a.hidden]
+    story.article_count = sum(1 for a in visible if a.duplicate_of_id is None)
+    story.source_count = len({a.source_id for a in visible})
+    since = at - lifecycle.VELOCITY_WINDOW
+    story.velocity = lifecycle.velocity(sum(1 for a in members if a.stored_at >= since))
+    sections: dict[str, int] = {}
+    for article in visible:
+        if article.section:
+            sections[article.section] = sections.get(article.section, 0) + 1
+    story.section = _top_section(sections)
     story.updated_at = at
     story.status = lifecycle.status(story.first_seen_at, at, story.velocity, at)
-    story.save()
+
+
+def _top_section(counts: dict[str, int]) -> str:
+    """Return the section with the most articles (ties: alphabetical), or ""."""
+    if not counts:
+        return ""
+    return min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+
+
+# What placing changes on a story that already has its row.
+_PLACED_FIELDS = (
+    "headline",
+    "summary",
+    "lead_image_url",
+    "headline_article",
+    "cluster_state",
+    "terms",
+    "article_count",
+    "source_count",
+    "velocity",
+    "section",
+    "updated_at",
+    "status",
+)
+
+
+def _concrete(name: str) -> Field[Any, Any]:
+    field = Story._meta.get_field(name)
+    assert isinstance(field, Field)
+    return field
+
+
+def _insert_new(stories: list[Story]) -> None:
+    """Insert the rows of stories started in this transaction (ids reserved)."""
+    fields = [f for f in Story._meta.concrete_fields if isinstance(f, Field)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    rows = [
+        [f.get_db_prep_save(getattr(s, f.attname), connection) for f in fields]
+        for s in stories
+    ]
+    table = quote(Story._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+            rows,
+        )
+    for story in stories:
+        story._state.adding = False
+        story._state.db = connection.alias
+
+
+def _save_placed(stories: list[Story]) -> None:
+    """Save what placing changed on these (locked) stories, in one statement."""
+    fields = [_concrete(name) for name in _PLACED_FIELDS]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    rows = [
+        [f.get_db_prep_save(getattr(s, f.attname), connection) for f in fields] + [s.pk]
+        for s in stories
+    ]
+    table = quote(Story._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608
+            rows,
+        )
 
 
 def _most_common_section(visible: QuerySet[Article]) -> str:

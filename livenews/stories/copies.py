@@ -9,16 +9,19 @@ new one, whatever the number of stored articles.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Field, Q
 
 from livenews.articles import dedupe
 from livenews.articles.models import Article
+from livenews.core.timeutil import now
 from livenews.stories.models import ArticleFingerprint, FingerprintBand
 
 MAX_CANDIDATES = 200
+BAND_KEYS_PER_QUERY = 5000
 KEEP_FINGERPRINTS = timedelta(days=7)
 
 
@@ -119,9 +122,16 @@ class Finder:
       the originals recorded during the chunk are added in memory; their
       fingerprint rows are written together by ``flush`` at the chunk's end,
       before it commits.
+
+    ``before_read`` is called before an article row is read (a twin or a near
+    copy was found): the caller writes then what it kept back, so the row read
+    is current (its story, its original).
     """
 
-    def __init__(self, articles: list[Article]) -> None:
+    def __init__(
+        self, articles: list[Article], before_read: Callable[[], None] | None = None
+    ) -> None:
+        self.before_read = before_read
         self.signatures = {a.pk: dedupe.fingerprint(text_of(a)) for a in articles}
         self.twins: dict[tuple[str, str], list[tuple[datetime, int]]] = {}
         urls = {a.canonical_url for a in articles if a.canonical_url}
@@ -134,14 +144,24 @@ class Finder:
                 for twin in (("url", url), ("hash", content_hash)):
                     if twin[1]:
                         self.twins.setdefault(twin, []).append((published_at, pk))
+        self.band_keys = {
+            s: dedupe.band_keys(s) for s in self.signatures.values() if s is not None
+        }
         self.bands: dict[int, set[int]] = {}
-        keys = sorted(
-            {k for s in self.signatures.values() if s for k in dedupe.band_keys(s)}
-        )
-        for at in range(0, len(keys), 500):
-            found = FingerprintBand.objects.filter(key__in=keys[at : at + 500])
-            for key, article_id in found.values_list("key", "article_id"):
-                self.bands.setdefault(key, set()).add(article_id)
+        keys = sorted({k for ks in self.band_keys.values() for k in ks})
+        quote = connection.ops.quote_name
+        table = quote(FingerprintBand._meta.db_table)
+        with connection.cursor() as cursor:
+            for at in range(0, len(keys), BAND_KEYS_PER_QUERY):
+                part = keys[at : at + BAND_KEYS_PER_QUERY]
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    f"SELECT {quote('key')}, {quote('article_id')} FROM {table} "  # noqa: S608
+                    f"WHERE {quote('key')} IN ({marks})",
+                    part,
+                )
+                for key, article_id in cursor.fetchall():
+                    self.bands.setdefault(key, set()).add(article_id)
         self.recorded: dict[int, dedupe.Signature] = {}
 
     def signature(self, article: Article) -> dedupe.Signature | None:
@@ -157,6 +177,7 @@ class Finder:
         twins |= set(self.twins.get(("hash", article.content_hash), ()))
         twins = {t for t in twins if t[1] != article.pk}
         if twins and (article.canonical_url or article.content_hash):
+            self._before_read()
             same = Article.objects.get(pk=min(twins)[1])
             return root_of(same), dedupe.Copy(same.pk, 1.0, True)
         if sig is None:
@@ -164,12 +185,23 @@ class Finder:
         near = self._nearest(article, sig)
         if near is None:
             return None
+        self._before_read()
         original = Article.objects.filter(pk=near.original_id).first()
         return (root_of(original), near) if original is not None else None
 
+    def _before_read(self) -> None:
+        if self.before_read is not None:
+            self.before_read()
+
+    def _keys(self, sig: dedupe.Signature) -> list[int]:
+        keys = self.band_keys.get(sig)
+        if keys is None:
+            keys = self.band_keys[sig] = dedupe.band_keys(sig)
+        return keys
+
     def _nearest(self, article: Article, sig: dedupe.Signature) -> dedupe.Copy | None:
         ids: set[int] = set()
-        for key in dedupe.band_keys(sig):
+        for key in self._keys(sig):
             ids |= self.bands.get(key, set())
         ids.discard(article.pk)
         chosen = sorted(ids)[:MAX_CANDIDATES]
@@ -189,29 +221,33 @@ class Finder:
     def record_fingerprint(self, article: Article, sig: dedupe.Signature) -> None:
         """``record_fingerprint``, written at ``flush``; later lookups see it now."""
         self.recorded[article.pk] = sig
-        for key in dedupe.band_keys(sig):
+        for key in self._keys(sig):
             self.bands.setdefault(key, set()).add(article.pk)
 
     def flush(self) -> None:
         """Write the fingerprints recorded since the last flush (two inserts)."""
         if not self.recorded:
             return
-        ArticleFingerprint.objects.bulk_create(
-            ArticleFingerprint(article_id=pk, signature=dedupe.encode(sig))
-            for pk, sig in self.recorded.items()
-        )
-        # ~37 band rows per original: one executemany, without building models.
+        # One executemany per table, without building models: 32 band rows
+        # per original.
         quote = connection.ops.quote_name
-        table = quote(FingerprintBand._meta.db_table)
+        prints = quote(ArticleFingerprint._meta.db_table)
+        created_at = ArticleFingerprint._meta.get_field("created_at")
+        assert isinstance(created_at, Field)
+        stamp = created_at.get_db_prep_save(now(), connection)
+        bands = quote(FingerprintBand._meta.db_table)
         columns = f"{quote('key')}, {quote('article_id')}"
         rows = [
-            (key, pk)
-            for pk, sig in self.recorded.items()
-            for key in dedupe.band_keys(sig)
+            (key, pk) for pk, sig in self.recorded.items() for key in self._keys(sig)
         ]
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {table} ({columns}) VALUES (%s, %s)",  # noqa: S608
+                f"INSERT INTO {prints} ({quote('article_id')}, {quote('signature')}, "  # noqa: S608
+                f"{quote('created_at')}) VALUES (%s, %s, %s)",
+                [(pk, dedupe.encode(sig), stamp) for pk, sig in self.recorded.items()],
+            )
+            cursor.executemany(
+                f"INSERT INTO {bands} ({columns}) VALUES (%s, %s)",  # noqa: S608
                 rows,
             )
         self.recorded = {}

@@ -21,7 +21,9 @@ MAX_STORY_TOPICS = 12
 
 def tag_story(story: Story, article: Article) -> None:
     """Add the article's topics to its story (at most ``MAX_STORY_TOPICS``)."""
-    Tagger().tag_story(story, article)
+    tagger = Tagger()
+    tagger.tag_story(story, article)
+    tagger.flush()
 
 
 class Tagger:
@@ -29,14 +31,39 @@ class Tagger:
 
     For the transaction it is used in, it remembers which topic each slug
     names (or that none does), looked up for all of an article's entities in
-    one query, and each story's topic ids; so a topic or a story seen before
-    costs no query. An entity without a topic goes through ``topic_for``'s
-    choices as before (complete a surname, or create the topic).
+    one query (``prefetch``: for all the articles of a chunk in one), and each
+    story's topic ids; so a topic or a story seen before costs no query. An
+    entity without a topic goes through ``topic_for``'s choices as before
+    (complete a surname, or create the topic: that is written at once, as the
+    next entity's choice reads it). The story-topic links are written together
+    by ``flush``, before the transaction commits.
     """
 
     def __init__(self) -> None:
         self.by_slug: dict[str, Topic | None] = {}
         self.story_topics: dict[int, set[int]] = {}
+        self.entities: dict[int, list[Entity]] = {}
+        self.links: list[tuple[int, int]] = []
+
+    def prefetch(self, articles: list[Article]) -> None:
+        """Find the entities of these articles and look all their slugs up at once."""
+        found: list[Entity] = []
+        for article in articles:
+            entities = _entities_of(article)
+            self.entities[article.pk] = entities
+            found.extend(entities)
+        self._look_up(found)
+
+    def flush(self) -> None:
+        """Write the story-topic links added since the last flush (one insert)."""
+        if not self.links:
+            return
+        link = Story.topics.through
+        link.objects.bulk_create(
+            [link(story_id=s, topic_id=t) for s, t in self.links],
+            ignore_conflicts=True,
+        )
+        self.links = []
 
     def tag_story(self, story: Story, article: Article) -> None:
         """Add the article's topics to its story (at most ``MAX_STORY_TOPICS``)."""
@@ -47,18 +74,14 @@ class Tagger:
         room = MAX_STORY_TOPICS - len(have)
         if room <= 0:
             return
-        entities = extract_entities(
-            article.title, f"{article.summary}\n{article.body_text}"
-        )
+        entities = self.entities.pop(article.pk, None)
+        if entities is None:
+            entities = _entities_of(article)
         self._look_up(entities)
         found = [t for t in (self.topic_for(e) for e in entities) if t is not None]
         new = {t.pk for t in found[:room]} - have
         if new:
-            link = Story.topics.through
-            link.objects.bulk_create(
-                [link(story_id=story.pk, topic_id=pk) for pk in sorted(new)],
-                ignore_conflicts=True,
-            )
+            self.links.extend((story.pk, pk) for pk in sorted(new))
             have |= new
 
     def topic_for(self, entity: Entity) -> Topic | None:
@@ -86,6 +109,10 @@ class Tagger:
         found = {t.slug: t for t in Topic.objects.filter(slug__in=slugs)}
         for slug in slugs:
             self.by_slug[slug] = found.get(slug)
+
+
+def _entities_of(article: Article) -> list[Entity]:
+    return extract_entities(article.title, f"{article.summary}\n{article.body_text}")
 
 
 def topic_for(entity: Entity) -> Topic | None:

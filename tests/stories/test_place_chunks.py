@@ -132,3 +132,73 @@ def test_articles_claimed_elsewhere_are_skipped_within_a_chunk():
     assert not Article.objects.filter(
         pk__in=[a.pk for a in taken], story__isnull=False
     ).exists()
+
+
+def what_readers_see() -> dict[frozenset[int], tuple]:
+    """Each story (by its articles): figures, headline, section and topics."""
+    seen = {}
+    for story in Story.objects.prefetch_related("topics"):
+        members = frozenset(
+            Article.objects.filter(story=story).values_list("id", flat=True)
+        )
+        seen[members] = (
+            story.article_count,
+            story.source_count,
+            story.velocity,
+            story.section,
+            story.status,
+            story.headline,
+            story.headline_article_id,
+            story.summary,
+            story.terms,
+            sorted(t.slug for t in story.topics.all()),
+        )
+    return seen
+
+
+@pytest.mark.django_db
+def test_chunks_of_any_size_give_the_same_stories_figures_and_topics():
+    articles = store_all()
+    Article.objects.filter(pk__in=[a.pk for a in articles[::3]]).update(section="world")
+    Article.objects.filter(pk__in=[a.pk for a in articles[1::3]]).update(
+        section="science"
+    )
+    results = []
+    for size in (1, 4, 100):
+        placing = start_again()
+        assert actions.place_waiting_articles(placing, chunk=size) == len(placing)
+        results.append((outcome(), what_readers_see()))
+    assert results[0] == results[1] == results[2]
+    assert any(topics for *_, topics in results[0][1].values())
+
+
+@pytest.mark.django_db
+def test_stories_grown_by_a_later_chunk_hold_the_figures_of_a_full_recount():
+    articles = store_all()
+    Article.objects.filter(pk__in=[a.pk for a in articles[::2]]).update(section="world")
+    placing = list(Article.objects.select_related("source").order_by("id"))
+    assert actions.place_waiting_articles(placing, chunk=3) == len(placing)
+
+    stories = list(Story.objects.all())
+    assert any(
+        Article.objects.filter(story=s).count() > 3 for s in stories
+    )  # some story took articles from several chunks
+    for story in stories:
+        placed = (story.article_count, story.source_count, story.section)
+        actions._refresh(story)
+        assert placed == (story.article_count, story.source_count, story.section)
+
+
+@pytest.mark.django_db
+def test_a_new_story_never_takes_the_id_of_a_deleted_one():
+    articles = store_all()
+    gone = Story.objects.create(headline="Deleted by an editor")
+    Story.objects.filter(pk=gone.pk).delete()
+
+    assert actions.place_waiting_articles(articles, chunk=100) == len(articles)
+
+    ids = sorted(Story.objects.values_list("id", flat=True))
+    assert ids[0] > gone.pk
+    assert not Article.objects.filter(story__isnull=True).exists()
+    events = Event.objects.filter(type="story.created")
+    assert sorted(e.payload["story_id"] for e in events) == ids
