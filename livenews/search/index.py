@@ -1,8 +1,9 @@
 """Keep the search index in step with the articles, without ever missing one.
 
 The source of truth for "what needs indexing" is ``PendingArticle``, filled by
-database triggers on the article table (see the migration): every insert, and
-every update that changes a title, summary or body, queues the article id in
+database triggers on the article table (see the migrations): every insert, and
+every update that changes a title, summary, body or language (the words are
+stemmed in the article's language), queues the article id in
 the same transaction, however it was written (``save``, ``bulk_create``,
 ``QuerySet.update``, another process, raw SQL). Draining the queue:
 

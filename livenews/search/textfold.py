@@ -164,6 +164,26 @@ def bigrams(run: str) -> list[str]:
 _STEMMER_ALIASES = {"nb": "no", "nn": "no"}
 # Stemmer objects keep state while they work: one per thread and language.
 _stemmers = threading.local()
+# Stems remembered per thread and language (news reuses words: a dict lookup
+# is ~4x cheaper than Snowball, whose own cache measured slower than none).
+MEMO_WORDS = 50_000
+
+
+def _remembering_stemmer(code: str) -> Callable[[str], str]:
+    """Return one language's stem function, remembering recent words."""
+    stem_word = Stemmer.Stemmer(code, 0).stemWord
+    memo: dict[str, str] = {}
+    remembered = memo.get
+
+    def stem(word: str) -> str:
+        found = remembered(word)
+        if found is None:
+            if len(memo) >= MEMO_WORDS:
+                memo.clear()
+            found = memo[word] = stem_word(word) or word
+        return found
+
+    return stem
 
 
 def language_code(language: str) -> str:
@@ -184,7 +204,7 @@ def stemmer(language: str) -> Callable[[str], str] | None:
         cache = _stemmers.by_code = {}
     if code not in cache:
         try:
-            cache[code] = Stemmer.Stemmer(code).stemWord
+            cache[code] = _remembering_stemmer(code)
         except KeyError:
             cache[code] = None
     return cache[code]
@@ -198,7 +218,7 @@ def stems(language: str) -> bool:
 def _stemmed(stem: Callable[[str], str] | None, token: str) -> str:
     if stem is None or is_unspaced(token[0]):
         return token
-    return stem(token) or token
+    return stem(token)
 
 
 def document_tokens(text: str, language: str = "") -> list[str]:
@@ -212,8 +232,10 @@ def document_tokens(text: str, language: str = "") -> list[str]:
             if unspaced and len(run) > 1:
                 tokens.extend(bigrams(run))
                 tokens.append(run[-1])
+            elif stem is not None and not unspaced:
+                tokens.append(stem(run))
             else:
-                tokens.append(_stemmed(stem, run))
+                tokens.append(run)
     return tokens
 
 
