@@ -54,6 +54,8 @@ def test_german_forms_on_a_german_article(source):
     assert found("Streiks", language="de") == ["Der Streik der Lokführer"]
     assert found("streikende", language="de") == []  # another word to Snowball
     assert found("Wahlen", language="de") == ["Wahl in Hessen"]
+    # English happens to stem "Streiks" as German does.
+    assert found("Streiks") == ["Der Streik der Lokführer"]
 
 
 def test_the_site_language_stems_queries_without_a_filter(source, settings):
@@ -168,3 +170,28 @@ def test_a_change_of_language_re_stems_the_article(source):
     Article.objects.filter(pk=article.pk).update(language="de")
     assert has_pending()
     assert found("streik", language="de") == ["Die Streiks gehen weiter"]
+
+
+def test_the_upgrade_requeues_every_article_and_old_words_still_match(source):
+    from importlib import import_module
+
+    from django.db import connection
+
+    from livenews.search.models import PendingArticle, SearchDocument
+    from livenews.search.textfold import document_text
+
+    upgrade = import_module("livenews.search.migrations.0002_stemmed_words")
+    article = english(source, "Strikes spread to Kessel port")
+    # An index written before stemming: the words as written.
+    SearchDocument.objects.filter(article=article).update(
+        title=document_text(article.title)
+    )
+    assert found("strikes") == ["Strikes spread to Kessel port"]
+    assert found("striking") == []
+    with connection.cursor() as cursor:
+        cursor.execute(upgrade.REQUEUE[connection.vendor])
+    assert list(PendingArticle.objects.values_list("article_id", flat=True)) == [
+        article.pk
+    ]
+    assert found("striking") == ["Strikes spread to Kessel port"]
+    assert not has_pending()
