@@ -71,8 +71,7 @@ def test_small_stories_are_not_checked_and_checks_space_out() -> None:
 # reports share so many words that the two groups' centroids are more than
 # SPLIT_THRESHOLD alike, yet every report sits clearly with its own event.
 PATROL = (
-    " The Indian navy has kept an anti-piracy patrol in the Gulf of Aden since"
-    " October, escorting merchant ships past Somali pirate skiffs."
+    " The Indian navy has kept an anti-piracy patrol in the Gulf of Aden since October."
 )
 MYSORE = [
     (
@@ -169,10 +168,12 @@ ELSEWHERE = [
 ]
 
 
-def _patrol_reports() -> tuple[clustering.StoryIndex, list[clustering.Features]]:
+def _patrol_reports(
+    patrol: str = PATROL,
+) -> tuple[clustering.StoryIndex, list[clustering.Features]]:
     """Return an index that saw the stream and the two events' reports, interleaved."""
     reports = [r for pair in zip(MYSORE, SUKANYA, strict=True) for r in pair]
-    features = _features([(t, text + PATROL) for t, text in reports])
+    features = _features([(t, text + patrol) for t, text in reports])
     index = _index(_features(ELSEWHERE) + features)
     return index, features
 
@@ -180,7 +181,8 @@ def _patrol_reports() -> tuple[clustering.StoryIndex, list[clustering.Features]]
 def test_two_look_alike_events_split_when_each_report_sits_with_its_own() -> None:
     index, mixed = _patrol_reports()
     mysore, sukanya = mixed[0::2], mixed[1::2]
-    assert index.group_similarity(mysore, sukanya) >= divergence.SPLIT_THRESHOLD
+    alike = index.group_similarity(mysore, sukanya)
+    assert divergence.SPLIT_THRESHOLD <= alike < divergence.MARGIN_CEILING
 
     split = divergence.find_split(index, list(enumerate(mixed)))
 
@@ -189,6 +191,17 @@ def test_two_look_alike_events_split_when_each_report_sits_with_its_own() -> Non
         list(range(0, 12, 2)),
         list(range(1, 12, 2)),
     )
+
+
+def test_groups_alike_enough_to_merge_back_are_not_split_by_the_margin_test() -> None:
+    index, mixed = _patrol_reports(
+        PATROL + " Its ships escort merchant vessels past Somali pirate skiffs."
+    )
+    mysore, sukanya = mixed[0::2], mixed[1::2]
+    assert index.group_similarity(mysore, sukanya) >= divergence.MARGIN_CEILING
+    margins = index.placement_margins(mixed, [0, 1] * 6)
+    assert sum(margins) / len(margins) >= divergence.SPLIT_MARGIN
+    assert divergence.find_split(index, list(enumerate(mixed))) is None
 
 
 def test_the_margin_test_waits_for_a_story_of_ten_articles() -> None:
