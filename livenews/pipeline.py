@@ -7,7 +7,7 @@
    their story. Nothing is announced yet.
 2. **place**: the waiting articles, in the order they were stored, are
    claimed, placed in stories and announced (``article.added`` and one event
-   per touched story) a chunk of up to 50 per transaction
+   per touched story) a chunk of up to 100 per transaction
    (``stories.actions.place_waiting_articles``).
 
 A crash between or inside the steps loses nothing and announces nothing
