@@ -46,13 +46,20 @@ class Tagger:
         self.links: list[tuple[int, int]] = []
 
     def prefetch(self, articles: list[Article]) -> None:
-        """Find the entities of these articles and look all their slugs up at once."""
-        found: list[Entity] = []
+        """Find the entities of these articles and look all their slugs up at once.
+
+        The slugs of the surnames of their longer names too: a new full name
+        looks its surname's topic up (``_new_topic``).
+        """
+        slugs: set[str] = set()
         for article in articles:
             entities = _entities_of(article)
             self.entities[article.pk] = entities
-            found.extend(entities)
-        self._look_up(found)
+            for entity in entities:
+                slugs.add(slugify(entity.name)[:200])
+                if " " in entity.name:
+                    slugs.add(_surname_slug(entity.name))
+        self._look_up_slugs(slugs)
 
     def flush(self) -> None:
         """Write the story-topic links added since the last flush (one insert)."""
@@ -95,15 +102,17 @@ class Tagger:
         if topic is not None:
             return topic
         renamed: list[str] = []
-        topic = _new_topic(entity, slug, renamed)
+        topic = _new_topic(entity, slug, renamed, self.by_slug)
         for old in renamed:
             self.by_slug[old] = None
         self.by_slug[topic.slug] = topic
         return topic
 
     def _look_up(self, entities: list[Entity]) -> None:
-        slugs = {slugify(e.name)[:200] for e in entities} - {""}
-        slugs -= self.by_slug.keys()
+        self._look_up_slugs({slugify(e.name)[:200] for e in entities})
+
+    def _look_up_slugs(self, slugs: set[str]) -> None:
+        slugs = slugs - {""} - self.by_slug.keys()
         if not slugs:
             return
         found = {t.slug: t for t in Topic.objects.filter(slug__in=slugs)}
@@ -126,10 +135,21 @@ def topic_for(entity: Entity) -> Topic | None:
     return _new_topic(entity, slug, [])
 
 
-def _new_topic(entity: Entity, slug: str, renamed: list[str]) -> Topic:
+def _surname_slug(name: str) -> str:
+    return slugify(name.split()[-1])
+
+
+def _new_topic(
+    entity: Entity,
+    slug: str,
+    renamed: list[str],
+    known: dict[str, Topic | None] | None = None,
+) -> Topic:
     """Return the topic for an entity no topic has ``slug`` for (see ``topic_for``).
 
     The slug of a one-word topic renamed to the full name is added to ``renamed``.
+    ``known`` maps slugs already read in this transaction to their topic (or
+    None): a surname found there costs no query.
     """
     if " " not in entity.name:
         longer = (
@@ -140,8 +160,11 @@ def _new_topic(entity: Entity, slug: str, renamed: list[str]) -> Topic:
         if longer is not None:
             return longer
     elif is_full_name(entity.name, entity.kind):
-        surname = entity.name.split()[-1]
-        short = Topic.objects.filter(slug=slugify(surname)).first()
+        surname = _surname_slug(entity.name)
+        if known is not None and surname in known:
+            short = known[surname]
+        else:
+            short = Topic.objects.filter(slug=surname).first()
         if short is not None:
             renamed.append(short.slug)
             short.name, short.slug, short.kind = entity.name, slug, "person"
