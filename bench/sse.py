@@ -11,8 +11,8 @@ Set-up per server, one after the other in the same run:
   ``nchan_publisher`` on ``/pub``, channel ``front``.
 
 Measured: a client process (``bench.sse_client``, raw asyncio) opens N streams
-(5,000, the issue's case; 200 with ``--quick``;
-``BENCH_SSE_STREAMS`` sets another number) on ``/live/stream?channels=front`` or ``/sub``.
+(5,000, the issue's case; 200 with ``--quick``; ``BENCH_SSE_STREAMS`` sets
+another number) on ``/live/stream?channels=front`` or ``/sub``.
 Once they are open, a publisher process (``bench.sse_publish``) sends ~1 KB
 events at 10/s for 3 s of warm-up plus 15 s measured: through
 ``livenews.events.outbox.emit`` of a ``StoryUpdated`` in ``transaction.atomic()``
