@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic import RedirectView
 
 from livenews.web import liveblog_views, ops, views, websub
 
@@ -16,6 +18,11 @@ urlpatterns = [
     path("liveblog/", liveblog_views.liveblogs_page, name="liveblogs"),
     path("liveblog/<int:liveblog_id>/", liveblog_views.liveblog_page, name="liveblog"),
     path("websub/<int:source_id>/", websub.callback, name="websub"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page links.
+    path(
+        "favicon.ico",
+        RedirectView.as_view(url=static("livenews/favicon.svg"), permanent=True),
+    ),
     path("healthz", ops.healthz, name="healthz"),
     path("metrics", ops.metrics_text, name="metrics"),
 ]
