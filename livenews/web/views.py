@@ -194,6 +194,7 @@ def article_page(request: HttpRequest, article_id: int) -> HttpResponse:
         keys.append(f"story:{article.story_id}")
     context = {
         "article": article,
+        "channels": f"article:{article.pk}",
         "corrections": queries.list_corrections(article),
         "structured_data": article_structured_data(request, article),
         **page_context(

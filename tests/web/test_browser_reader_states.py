@@ -1,10 +1,14 @@
-"""Chromium on reader pages in states a demo crawl found odd: nothing to show yet."""
+"""Chromium on reader pages in states the audit found wrong: an empty key-events
+box, a correction that an open article page did not show."""
 
 from __future__ import annotations
 
 import pytest
 
+from livenews.articles.actions import correct_article
 from livenews.live import actions
+from livenews.sources.models import Source
+from tests.support.articles import store_article
 
 pytestmark = pytest.mark.browser
 
@@ -27,4 +31,34 @@ def test_key_events_box_shows_only_once_there_is_a_key_event(browser, edge_serve
     page.locator(f"#key-{key.pk}").wait_for(timeout=10_000)
     assert box.is_visible()
     assert box.inner_text().endswith("Talks resume at 16:00")
+    page.close()
+
+
+def test_an_open_article_page_shows_its_correction_without_a_reload(
+    browser, edge_server
+):
+    source = Source.objects.create(url="https://a.example.org/feed", name="Alpha")
+    article = store_article(
+        source, "ships", "Harbour master counts fourteen ships at anchor"
+    )
+    page = browser.new_page()
+    page.goto(edge_server.url(article.get_absolute_url()))
+    page.wait_for_selector("#live-status:not([hidden])", timeout=10_000)
+    navigations: list[str] = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+
+    correct_article(
+        article,
+        "Harbour master counts fifteen ships at anchor",
+        "<p>Fifteen ships.</p>",
+        "An earlier version said fourteen ships; it is fifteen.",
+    )
+    note = page.locator(".correction-note")
+    note.wait_for(timeout=10_000)
+    assert "it is fifteen" in note.inner_text()
+    reload_link = note.get_by_role("link")
+    assert reload_link.get_attribute("href").endswith(article.get_absolute_url())
+    assert navigations == []
+    reload_link.click()
+    page.get_by_text("Fifteen ships.").wait_for(timeout=10_000)
     page.close()

@@ -1,7 +1,7 @@
 // Live updates for the public pages. The pages work fully without this
 // script; with it they follow /live/stream (server-sent events) and apply each
 // event in place: new articles and stories, live blog entries (posted, edited,
-// pinned, deleted), breaking alerts; then the story and article lists settle on
+// pinned, deleted), corrections, breaking alerts; then the story and article lists settle on
 // the server's rendering of the page (see "settling" below). Where EventSource is missing or keeps
 // failing, it polls /live/since/<id>.json at the interval the server says.
 (function () {
@@ -350,6 +350,21 @@
       nodes.forEach(function (n) { entriesBox.appendChild(n); });
     });
   }
+
+  // ---------- a correction on the open article page ----------
+  // The corrected text comes with a reload (the edge already dropped the old
+  // page); the note tells the reader now that what they are reading changed.
+  var articleBox = document.querySelector("article.article");
+  on("article.corrected", function (d) {
+    if (!articleBox || channels.indexOf("article:" + d.article_id) < 0) return;
+    var note = el("p", "correction-note");
+    note.setAttribute("role", "status");
+    note.appendChild(el("strong", "", "Corrected just now:"));
+    note.appendChild(document.createTextNode(" " + d.note + " "));
+    note.appendChild(link(d.url, "Reload to read the corrected text"));
+    articleBox.insertBefore(note, articleBox.querySelector(".lead-image, .body"));
+    flash(note);
+  });
 
   // ---------- breaking alerts ----------
   var alertsBox = document.getElementById("alerts");
