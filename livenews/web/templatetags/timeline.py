@@ -4,7 +4,8 @@ A story of 200 articles spends most of its render in this list: through the
 template engine each row cost ~100 µs (a dozen variable lookups, tags and
 filters), here a few µs (``python -m bench render``, figures in
 docs/design-notes.md). The markup is the river item's (``_river_items.html``),
-plus "also published by" for copies; every outside string is escaped.
+plus "also published by" for copies, naming each other outlet once; every
+outside string is escaped.
 """
 
 from __future__ import annotations
@@ -20,12 +21,25 @@ from livenews.web.templatetags.pagetime import ago
 register = template.Library()
 
 
+def _other_outlets(row: TimelineRow) -> list[tuple[str, str]]:
+    """Return each other outlet's first copy: an outlet that sent the same text
+    again (a new guid, a feed replay) is named once, the original's not at all."""
+    named = {row.source_name}
+    first_copies = []
+    for path, name in row.copies:
+        if name not in named:
+            named.add(name)
+            first_copies.append((path, name))
+    return first_copies
+
+
 def _row(row: TimelineRow, also: str) -> str:
     lang = f' lang="{escape(row.language)}"' if row.language else ""
     copies = ""
-    if row.copies:
+    if other_outlets := _other_outlets(row):
         links = ", ".join(
-            f'<a href="{escape(path)}">{escape(name)}</a>' for path, name in row.copies
+            f'<a href="{escape(path)}">{escape(name)}</a>'
+            for path, name in other_outlets
         )
         copies = f'\n      <span class="also-published">{also}\n        {links}</span>'
     return (
