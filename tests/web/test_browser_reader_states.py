@@ -62,3 +62,18 @@ def test_an_open_article_page_shows_its_correction_without_a_reload(
     reload_link.click()
     page.get_by_text("Fifteen ships.").wait_for(timeout=10_000)
     page.close()
+
+
+def test_empty_section_note_goes_when_its_first_article_arrives(browser, edge_server):
+    source = Source.objects.create(
+        url="https://h.example.org/feed", name="Health Desk", section="health"
+    )
+    page = browser.new_page()
+    page.goto(edge_server.url("/section/health/"))
+    page.wait_for_selector("#live-status:not([hidden])", timeout=10_000)
+    assert page.locator("#latest-empty").is_visible()
+
+    store_article(source, "h1", "Clinic waiting lists shrink in Brennick")
+    page.locator("#latest").get_by_text("Clinic waiting lists").wait_for(timeout=10_000)
+    assert page.locator("#latest-empty").count() == 0
+    page.close()

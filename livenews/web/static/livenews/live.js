@@ -225,6 +225,8 @@
       list.insertBefore(li, list.firstChild);
     });
     dropEmptyState();
+    var noArticles = document.getElementById("latest-empty");
+    if (noArticles) noArticles.remove();
   });
 
   function upsertStory(d) {
