@@ -1,13 +1,16 @@
-"""Chromium on reader pages in states the audit found wrong: an empty key-events
-box, a correction that an open article page did not show."""
+"""Chromium on pages in states the audit found wrong: an empty key-events box,
+a correction an open article page did not show, an empty section's river, the
+newsroom desk wider than a phone."""
 
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from livenews.articles.actions import correct_article
 from livenews.live import actions
 from livenews.sources.models import Source
+from tests.support.accounts import make_user, sign_in
 from tests.support.articles import store_article
 
 pytestmark = pytest.mark.browser
@@ -77,3 +80,26 @@ def test_empty_section_note_goes_when_its_first_article_arrives(browser, edge_se
     page.locator("#latest").get_by_text("Clinic waiting lists").wait_for(timeout=10_000)
     assert page.locator("#latest-empty").count() == 0
     page.close()
+
+
+def test_newsroom_desk_fits_a_phone_with_a_long_story_headline(browser, edge_server):
+    source = Source.objects.create(url="https://a.example.org/feed", name="Alpha")
+    store_article(
+        source,
+        "long",
+        "Dockworkers' union suspends Saltmere port strike to vote on the new "
+        "Ostrel pay deal after a night of talks at the labour mediation office",
+    )
+    session = sign_in(Client(), make_user("eda", "editor")).cookies["sessionid"]
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context.add_cookies(
+        [{"name": "sessionid", "value": session.value, "url": edge_server.url("/")}]
+    )
+    page = context.new_page()
+    page.goto(edge_server.url("/newsroom/"))
+    assert page.locator("h1").inner_text() == "Desk"
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - window.innerWidth"
+    )
+    assert overflow <= 0
+    context.close()
