@@ -4,6 +4,7 @@ breadcrumbs, for the ``<head>`` (OpenGraph, Twitter card, JSON-LD) and the page.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -20,6 +21,13 @@ def absolute_url(request: HttpRequest, path: str) -> str:
 def http_only(url: str) -> str:
     """Return ``url`` when it is http(s), else ""."""
     return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+def is_invalid_host(url: str) -> bool:
+    """Return True for an address under ``.invalid``, which never resolves
+    (RFC 6761): the newsroom's own source, whose articles are written here."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    return host == "invalid" or host.endswith(".invalid")
 
 
 @dataclass

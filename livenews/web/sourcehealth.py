@@ -7,6 +7,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from livenews.sources.models import Source
+from livenews.web.pagemeta import is_invalid_host
 
 
 def _when(moment: datetime | None) -> str:
@@ -17,6 +18,8 @@ def _when(moment: datetime | None) -> str:
 
 def describe_health(source: Source) -> str:
     """Return one or two sentences saying how the source is doing, and why."""
+    if is_invalid_host(source.url):
+        return _("Written in this site's newsroom: published here, not fetched.")
     health = source.health
     if health == "paused":
         return _("Paused by an editor: the portal does not poll it for now.")

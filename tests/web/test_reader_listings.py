@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from livenews.newsroom.publishing import newsroom_source
 from livenews.sources.models import Source
 from tests.support.articles import store_article
 
@@ -38,3 +39,13 @@ def test_sources_table_gives_times_in_utc_for_the_reader_and_section_names(clien
     # The exact time says its zone, and localtime.js rewrites it (data-local).
     assert '<time datetime="2026-05-01T09:00:00+00:00" data-local>' in row
     assert "09:00 UTC" in row and "09:05 UTC" in row
+
+
+def test_the_newsroom_source_page_has_no_dead_feed_link_and_says_what_it_is(client):
+    source = newsroom_source()
+    text = client.get(f"/source/{source.pk}/").content.decode()
+    assert ".invalid" not in text
+    assert "newsroom: published here, not fetched" in text
+    row = client.get("/sources/").content.decode().split(f"/source/{source.pk}/")[1]
+    row = row[: row.index("</tr>")]
+    assert "<td>paused</td>" in row and "<td>—</td>" in row  # never "next poll: now"

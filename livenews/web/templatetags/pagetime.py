@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
 from livenews.core.timeutil import now
-from livenews.web.pagemeta import http_only
+from livenews.web.pagemeta import http_only, is_invalid_host
 from livenews.web.paths import path_maker
 from livenews.web.sectionnames import section_label
 
@@ -97,8 +97,11 @@ def at_time(when: datetime | None) -> SafeString:
 
 @register.filter
 def http_url(url: str) -> str:
-    """Return ``url`` when it is http(s), else "" (no ``javascript:`` or ``data:``)."""
-    return http_only(str(url or "").strip())
+    """Return ``url`` when it is http(s), else "" (no ``javascript:`` or ``data:``);
+    "" too for a host under ``.invalid``, which never resolves (RFC 6761): the
+    newsroom's own source has such an address, and a link to it is dead."""
+    checked = http_only(str(url or "").strip())
+    return "" if is_invalid_host(checked) else checked
 
 
 @register.filter
