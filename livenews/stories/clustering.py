@@ -154,16 +154,23 @@ class StoryIndex:
     df: dict[str, float] = field(default_factory=dict)
     n_docs: float = 0.0
     _since_halving: int = 0
+    # Counts every change of ``df``/``n_docs`` made here; with them it keys _memo.
+    _observed: int = field(default=0, init=False, repr=False, compare=False)
+    _memo: _Memo = field(
+        default_factory=lambda: _Memo(None), init=False, repr=False, compare=False
+    )
 
     def idf(self, term: str) -> float:
         return math.log((1.0 + self.n_docs) / (1.0 + self.df.get(term, 0.0))) + 1.0
 
     def observe(self, features: Features) -> None:
         """Count an article's terms into the document frequencies (once per article)."""
+        df = self.df
         for term in features.terms:
-            self.df[term] = self.df.get(term, 0.0) + 1.0
+            df[term] = df.get(term, 0.0) + 1.0
         self.n_docs += 1.0
         self._since_halving += 1
+        self._observed += 1
         crowded = (
             len(self.df) > MAX_VOCABULARY
             and self._since_halving >= MIN_ARTICLES_BETWEEN_HALVINGS
@@ -176,6 +183,15 @@ class StoryIndex:
         self.df = {t: c / 2 for t, c in self.df.items() if c >= 2.0}
         self.n_docs /= 2
         self._since_halving = 0
+        self._observed += 1
+
+    def _current_memo(self) -> _Memo:
+        """Return the idf and story vectors computed since ``df`` last changed."""
+        key = (self._observed, self.n_docs, id(self.df))
+        memo = self._memo
+        if memo.key != key:
+            memo = self._memo = _Memo(key)
+        return memo
 
     def choose(
         self,
@@ -184,17 +200,29 @@ class StoryIndex:
         exclude: frozenset[int] = frozenset(),
     ) -> Match | None:
         """Return the open story the article belongs to, or None for a new story."""
-        weights = self._weigh(features.terms)
+        memo = self._current_memo()
+        weights = self._weigh(features.terms, memo)
         if not weights:
             return None
+        query: _Vector | None = None  # made for the first story in the window
+        stories = self.stories
+        window = self.window
+        threshold = self.threshold
         best: Match | None = None
+        best_score = 0.0
         for story_id in self._candidates(weights, exclude):
-            story = self.stories[story_id]
-            if not self.is_in_window(story, when):
+            story = stories[story_id]
+            # is_in_window, inlined
+            if when - story.last_seen > window:
                 continue
-            score = self._score(weights, features.entities, story)
-            if score >= self.threshold and (best is None or score > best.score):
+            if (story.first_seen or story.last_seen) - when > window:
+                continue
+            if query is None:
+                query = _query_vector(weights, features.entities)
+            score = _score(query, self._story_vector(story, memo))
+            if score >= threshold and (best is None or score > best_score):
                 best = Match(story_id, score)
+                best_score = score
         return best
 
     def is_in_window(self, story: StoryState, when: datetime) -> bool:
@@ -213,7 +241,9 @@ class StoryIndex:
         story = self.stories.get(story_id)
         if story is None:
             return 0.0
-        return self._score(self._weigh(features.terms), features.entities, story)
+        memo = self._current_memo()
+        query = _query_vector(self._weigh(features.terms, memo), features.entities)
+        return _score(query, self._story_vector(story, memo))
 
     def story_similarity(self, one_id: int, other_id: int) -> float:
         """Return the similarity of two open stories' centroids (0 when unknown)."""
@@ -221,30 +251,39 @@ class StoryIndex:
         other = self.stories.get(other_id)
         if one is None or other is None:
             return 0.0
-        return self._score(
-            self._weigh(one.centroid),
-            frozenset(one.entities & one.centroid.keys()),
-            other,
-        )
+        memo = self._current_memo()
+        mine = self._story_vector(one, memo)
+        # As an article: its entities are the story's that are in its centroid,
+        # which are exactly the terms of its named sub-vector.
+        query = _Vector(mine.weights, mine.norm, mine.named, mine.named_norm)
+        query.has_entities = bool(mine.named)
+        return _score(query, self._story_vector(other, memo))
 
     def pairwise_similarities(self, members: Sequence[Features]) -> list[list[float]]:
         """Return the similarity of every pair of articles, as ``choose`` scores.
 
         Symmetric, 1.0 on the diagonal; each article is weighed once.
         """
-        weighed = [self._weigh(f.terms) for f in members]
-        named = [
-            {t: v for t, v in w.items() if t in f.entities}
-            for w, f in zip(weighed, members, strict=True)
-        ]
+        memo = self._current_memo()
+        vectors = []
+        for f in members:
+            weights = self._weigh(f.terms, memo)
+            named = {t: v for t, v in weights.items() if t in f.entities}
+            vectors.append(_Vector(weights, _norm(weights), named, _norm(named)))
         share = ENTITY_SHARE
         count = len(members)
         sims = [[1.0] * count for _ in range(count)]
         for i in range(count):
+            one = vectors[i]
             for j in range(i + 1, count):
-                score = (1.0 - share) * _cosine(weighed[i], weighed[j])
-                if named[i] and named[j]:
-                    score += share * _cosine(named[i], named[j])
+                other = vectors[j]
+                score = (1.0 - share) * _cosine_of(
+                    one.weights, one.norm, other.weights, other.norm
+                )
+                if one.named and other.named:
+                    score += share * _cosine_of(
+                        one.named, one.named_norm, other.named, other.named_norm
+                    )
                 sims[i][j] = sims[j][i] = score
         return sims
 
@@ -253,8 +292,11 @@ class StoryIndex:
     ) -> float:
         """Return the similarity of two groups of articles' summed centroids."""
         first, second = _group_state(one), _group_state(other)
-        entities = frozenset(first.entities)
-        return self._score(self._weigh(first.centroid), entities, second)
+        memo = self._current_memo()
+        query = _query_vector(
+            self._weigh(first.centroid, memo), frozenset(first.entities)
+        )
+        return _score(query, self._vector_of(second, memo))
 
     def placement_margins(
         self, members: Sequence[Features], sides: Sequence[int]
@@ -274,8 +316,11 @@ class StoryIndex:
                 sums[side][term] = sums[side].get(term, 0.0) + value
             named[side].update(features.entities)
             sizes[side] += 1
+        memo = self._current_memo()
         whole = [
-            StoryState(0, sums[side], sizes[side], _NEVER, set(named[side]))
+            self._vector_of(
+                StoryState(0, sums[side], sizes[side], _NEVER, set(named[side])), memo
+            )
             for side in (0, 1)
         ]
         margins = []
@@ -291,9 +336,9 @@ class StoryIndex:
                 _NEVER,
                 {e for e, c in named[side].items() if c > (e in features.entities)},
             )
-            weights = self._weigh(features.terms)
-            mine = self._score(weights, features.entities, own)
-            theirs = self._score(weights, features.entities, whole[1 - side])
+            query = _query_vector(self._weigh(features.terms, memo), features.entities)
+            mine = _score(query, self._vector_of(own, memo))
+            theirs = _score(query, whole[1 - side])
             margins.append(mine - theirs)
         return margins
 
@@ -302,19 +347,39 @@ class StoryIndex:
         story = self.stories.get(story_id)
         if story is None:
             return []
-        return self._candidates(self._weigh(story.centroid), frozenset([story_id]))
+        weights = self._story_vector(story, self._current_memo()).weights
+        return self._candidates(weights, frozenset([story_id]))
 
-    def _score(
-        self, weights: dict[str, float], entities: frozenset[str], story: StoryState
-    ) -> float:
-        whole = _cosine(weights, self._weigh(story.centroid))
-        if not entities or not story.entities:
-            return (1.0 - ENTITY_SHARE) * whole
-        mine = {t: v for t, v in weights.items() if t in entities}
-        theirs = {
-            t: v * self.idf(t) for t, v in story.centroid.items() if t in story.entities
-        }
-        return (1.0 - ENTITY_SHARE) * whole + ENTITY_SHARE * _cosine(mine, theirs)
+    def _story_vector(self, story: StoryState, memo: _Memo) -> _Vector:
+        """Return an open story's weighed vectors, computed once per ``df`` state.
+
+        A story changes only through ``add``, ``absorb``, ``restore`` and
+        ``remove``, which drop its entry.
+        """
+        cached = memo.stories.get(story.story_id)
+        if cached is not None and cached[0] is story:
+            if isinstance(cached[1], _Vector):
+                return cached[1]
+            vector = self._vector_of(story, memo, cached[1])
+        else:
+            vector = self._vector_of(story, memo)
+        if self.stories.get(story.story_id) is story:
+            memo.stories[story.story_id] = (story, vector)
+        return vector
+
+    def _vector_of(
+        self,
+        story: StoryState,
+        memo: _Memo,
+        weighed: dict[str, float] | None = None,
+    ) -> _Vector:
+        if weighed is None:
+            weighed = self._weigh(story.centroid, memo)
+        entities = story.entities
+        named = {t: v for t, v in weighed.items() if t in entities}
+        vector = _Vector(weighed, _norm(weighed), named, _norm(named))
+        vector.has_entities = bool(entities)
+        return vector
 
     def add(self, story_id: int, features: Features, when: datetime) -> StoryState:
         """Add an article to a story (starting it when unknown); return its state."""
@@ -359,6 +424,7 @@ class StoryIndex:
     def remove(self, story_id: int) -> None:
         """Forget a story (closed, merged away or deleted)."""
         self.stories.pop(story_id, None)
+        self._memo.stories.pop(story_id, None)
         for term in self.indexed.pop(story_id, ()):
             posting = self.postings.get(term)
             if posting is not None:
@@ -380,18 +446,37 @@ class StoryIndex:
         story = self.stories.get(story_id)
         if story is None:
             return []
-        weighted = self._weigh(story.centroid)
+        weighted = self._story_vector(story, self._current_memo()).weights
         return [t for t, _ in heapq.nlargest(count, weighted.items(), _by_value)]
 
-    def _weigh(self, terms: dict[str, float]) -> dict[str, float]:
-        return {t: v * self.idf(t) for t, v in terms.items()}
+    def _weigh(
+        self, terms: dict[str, float], memo: _Memo | None = None
+    ) -> dict[str, float]:
+        # The same arithmetic as ``idf``, computed once per document count seen:
+        # most terms share a few small counts (1, 2, 3…), so a dict get replaces
+        # a division and a log.
+        if memo is None:
+            memo = self._current_memo()
+        by_count = memo.idf
+        top = 1.0 + self.n_docs
+        df_of = self.df.get
+        log = math.log
+        weighed = {}
+        for term, value in terms.items():
+            count = df_of(term, 0.0)
+            idf = by_count.get(count)
+            if idf is None:
+                idf = by_count[count] = log(top / (1.0 + count)) + 1.0
+            weighed[term] = value * idf
+        return weighed
 
     def _candidates(
         self, weights: dict[str, float], exclude: frozenset[int]
     ) -> list[int]:
         shared: dict[int, float] = {}
+        postings = self.postings
         for term, weight in heapq.nlargest(QUERY_TERMS, weights.items(), _by_value):
-            for story_id in self.postings.get(term, ()):
+            for story_id in postings.get(term, ()):
                 shared[story_id] = shared.get(story_id, 0.0) + weight
         for story_id in exclude:
             shared.pop(story_id, None)
@@ -400,12 +485,17 @@ class StoryIndex:
         return heapq.nlargest(MAX_CANDIDATES, shared, key=shared.__getitem__)
 
     def _trim_and_index(self, story: StoryState) -> None:
-        weighted = self._weigh(story.centroid)
+        memo = self._current_memo()
+        memo.stories.pop(story.story_id, None)
+        weighted = self._weigh(story.centroid, memo)
         if len(weighted) > MAX_STORY_TERMS:
             kept = heapq.nlargest(MAX_STORY_TERMS, weighted.items(), _by_value)
             story.centroid = {t: story.centroid[t] for t, _ in kept}
             story.entities &= story.centroid.keys()
             weighted = dict(kept)
+        if self.stories.get(story.story_id) is story:
+            # ``weighted`` is the trimmed centroid weighed, in its order.
+            memo.stories[story.story_id] = (story, weighted)
         top = tuple(
             t for t, _ in heapq.nlargest(INDEX_TERMS, weighted.items(), _by_value)
         )
@@ -421,6 +511,54 @@ class StoryIndex:
         for term in top:
             self.postings.setdefault(term, set()).add(story.story_id)
         self.indexed[story.story_id] = top
+
+
+class _Memo:
+    """Idf per document count, open stories' vectors: valid while ``key`` holds."""
+
+    __slots__ = ("idf", "key", "stories")
+
+    def __init__(self, key: object) -> None:
+        self.key = key
+        self.idf: dict[float, float] = {}
+        # An open story's vectors, or only its weighed centroid (``add``).
+        self.stories: dict[int, tuple[StoryState, _Vector | dict[str, float]]] = {}
+
+
+class _Vector:
+    """A weighed vector, its norm, its entity sub-vector and that one's norm."""
+
+    __slots__ = ("has_entities", "named", "named_norm", "norm", "weights")
+
+    def __init__(
+        self,
+        weights: dict[str, float],
+        norm: float,
+        named: dict[str, float],
+        named_norm: float,
+    ) -> None:
+        self.weights = weights
+        self.norm = norm
+        self.named = named
+        self.named_norm = named_norm
+        self.has_entities = True
+
+
+def _query_vector(weights: dict[str, float], entities: frozenset[str]) -> _Vector:
+    named = {t: v for t, v in weights.items() if t in entities} if entities else {}
+    vector = _Vector(weights, _norm(weights), named, _norm(named))
+    vector.has_entities = bool(entities)
+    return vector
+
+
+def _score(query: _Vector, story: _Vector) -> float:
+    """Return the cosine of the whole vectors mixed with that of their entities."""
+    whole = _cosine_of(query.weights, query.norm, story.weights, story.norm)
+    if not query.has_entities or not story.has_entities:
+        return (1.0 - ENTITY_SHARE) * whole
+    return (1.0 - ENTITY_SHARE) * whole + ENTITY_SHARE * _cosine_of(
+        query.named, query.named_norm, story.named, story.named_norm
+    )
 
 
 _NEVER = datetime.min.replace(tzinfo=UTC)
@@ -441,16 +579,23 @@ def _by_value(item: tuple[str, float]) -> float:
 
 
 def _norm(weights: dict[str, float]) -> float:
-    return math.sqrt(sum(v * v for v in weights.values()))
+    return math.sqrt(sum([v * v for v in weights.values()]))
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    return _cosine_of(a, _norm(a), b, _norm(b))
+
+
+def _cosine_of(
+    a: dict[str, float], norm_a: float, b: dict[str, float], norm_b: float
+) -> float:
+    """Return the cosine of two vectors of known norms (summed over the shorter)."""
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(v * b[t] for t, v in a.items() if t in b)
+    dot = sum([v * b[t] for t, v in a.items() if t in b])
     if not dot:
         return 0.0
-    return dot / (_norm(a) * _norm(b))
+    return dot / (norm_a * norm_b)
 
 
 def extract_features(title: str, text: str) -> Features:
