@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from django.db.models import Case, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -85,6 +86,8 @@ def liveblog_page(request: HttpRequest, liveblog_id: int) -> HttpResponse:
 
 
 def liveblogs_page(request: HttpRequest) -> HttpResponse:
-    liveblogs = LiveBlog.objects.order_by("-created_at", "-id")[:50]
+    # Coverage still running first, then the ended, each newest first.
+    running_first = Case(When(status="live", then=0), default=1)
+    liveblogs = LiveBlog.objects.order_by(running_first, "-created_at", "-id")[:50]
     page = render(request, "web/liveblogs.html", {"liveblogs": liveblogs})
     return cache_with(page, "front")

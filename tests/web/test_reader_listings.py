@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from livenews.live import actions as live_actions
 from livenews.newsroom.publishing import newsroom_source
 from livenews.sources.models import Source
 from tests.support.articles import store_article
@@ -49,3 +50,11 @@ def test_the_newsroom_source_page_has_no_dead_feed_link_and_says_what_it_is(clie
     row = client.get("/sources/").content.decode().split(f"/source/{source.pk}/")[1]
     row = row[: row.index("</tr>")]
     assert "<td>paused</td>" in row and "<td>—</td>" in row  # never "next poll: now"
+
+
+def test_live_coverage_lists_running_blogs_before_ended_ones(client):
+    running = live_actions.start_liveblog("Harbour strike: live")
+    ended = live_actions.start_liveblog("Cup final: live")  # the newer one
+    live_actions.end_liveblog(ended)
+    text = client.get("/liveblog/").content.decode()
+    assert text.index(running.title) < text.index(ended.title)
