@@ -345,7 +345,8 @@ def createuser(name: str, role: str, password_stdin: bool) -> None:
         create_user(name, role, password)
     except UserError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"created {role} {name!r}; sign in at /admin/")
+    where = "/newsroom/ (and /admin/)" if role == "admin" else "/newsroom/"
+    click.echo(f"created {role} {name!r}; sign in at {where}")
 
 
 @main.command()

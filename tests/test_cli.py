@@ -108,6 +108,7 @@ def test_createuser_makes_each_role(cli):
             input="a long enough password\n",
         )
         assert result.returncode == 0, result.stderr
+        assert "sign in at /newsroom/" in result.stdout
         user = User.objects.get(username=f"{role}1")
         assert list(user.groups.values_list("name", flat=True)) == [role]
         assert user.is_staff

@@ -8,6 +8,8 @@ changes when a headline is rewritten or an article corrected.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -171,6 +173,10 @@ def story_channel(story: Story) -> FeedChannel:
     )
 
 
+# Editors often title a blog "Live: …" or "LIVE – …"; the feed does not say it twice.
+_LIVE_AT_START = re.compile(r"\s*live\b", re.IGNORECASE)
+
+
 def liveblog_channel(liveblog: LiveBlog) -> FeedChannel:
     """A live blog's entries, newest first (deleted ones left out)."""
     entries = (
@@ -178,11 +184,12 @@ def liveblog_channel(liveblog: LiveBlog) -> FeedChannel:
         .select_related("author")
         .order_by("-created_at", "-id")[: feed_size()]
     )
+    says_live = _LIVE_AT_START.match(liveblog.title) is not None
     return FeedChannel(
         slug=f"liveblog/{liveblog.pk}",
-        title=f"{liveblog.title} — live — {site_name()}",
+        title=f"{liveblog.title}{'' if says_live else ' — live'} — {site_name()}",
         link=reverse("web:liveblog", args=[liveblog.pk]),
-        description=f"Live: {liveblog.title}",
+        description=liveblog.title if says_live else f"Live: {liveblog.title}",
         items=[_entry_item(entry) for entry in entries],
         cache_keys=(f"liveblog:{liveblog.pk}",),
     )

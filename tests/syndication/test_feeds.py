@@ -132,6 +132,26 @@ def test_liveblog_entries_name_their_author_and_key_events(client, newsroom):
     )
 
 
+@pytest.mark.parametrize(
+    ("title", "feed_title", "description"),
+    [
+        ("Harbour strike", "Harbour strike — live — ", "Live: Harbour strike"),
+        ("Live: Harbour strike", "Live: Harbour strike — ", "Live: Harbour strike"),
+        ("LIVE – Harbour strike", "LIVE – Harbour strike — ", "LIVE – Harbour strike"),
+        ("Liverpool docks", "Liverpool docks — live — ", "Live: Liverpool docks"),
+    ],
+)
+def test_liveblog_feed_says_live_once(client, newsroom, title, feed_title, description):
+    newsroom.liveblog.title = title
+    newsroom.liveblog.save(update_fields=["title"])
+    parsed = feedparser.parse(
+        client.get(f"/feeds/liveblog/{newsroom.liveblog.pk}.rss").content
+    )
+    assert parsed.feed.title.startswith(feed_title)
+    assert parsed.feed.title.count("—") == feed_title.count("—")
+    assert parsed.feed.description == description
+
+
 JSON_FEED_REQUIRED = {"version", "title", "items"}
 
 
