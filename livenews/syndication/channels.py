@@ -9,7 +9,6 @@ changes when a headline is rewritten or an article corrected.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -173,7 +172,7 @@ def story_channel(story: Story) -> FeedChannel:
     )
 
 
-# Editors often title a blog "Live: …" or "LIVE – …"; the feed does not say it twice.
+# Editors often title a blog "Live: ..." or "LIVE - ..."; the feed says it once.
 _LIVE_AT_START = re.compile(r"\s*live\b", re.IGNORECASE)
 
 

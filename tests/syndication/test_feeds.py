@@ -137,7 +137,7 @@ def test_liveblog_entries_name_their_author_and_key_events(client, newsroom):
     [
         ("Harbour strike", "Harbour strike — live — ", "Live: Harbour strike"),
         ("Live: Harbour strike", "Live: Harbour strike — ", "Live: Harbour strike"),
-        ("LIVE – Harbour strike", "LIVE – Harbour strike — ", "LIVE – Harbour strike"),
+        ("LIVE \u2013 strike", "LIVE \u2013 strike — ", "LIVE \u2013 strike"),
         ("Liverpool docks", "Liverpool docks — live — ", "Live: Liverpool docks"),
     ],
 )
