@@ -7,6 +7,10 @@ This builds the same markup with ``format_html``: the page, the
 ``liveentry.*`` events (``actions.render_entry``) and the newsroom (through
 ``{% live_entry %}`` in ``live/_entry.html``) all use it, so a page updated
 by pushed events shows exactly what a fresh load shows.
+
+Times are written in UTC and marked ``data-local`` (the edit time
+``data-local="time"``, a time without the date) so localtime.js rewrites
+them in the reader's zone, on load and, through live.js, as entries arrive.
 """
 
 from __future__ import annotations
@@ -37,7 +41,7 @@ def month_abbreviations() -> list[str]:
 def _meta(entry: LiveEntry, months: list[str]) -> str:
     created = timezone.localtime(entry.created_at)
     meta = (
-        f'<time datetime="{created.strftime("%Y-%m-%dT%H:%M:%S%z")}">'
+        f'<time datetime="{created.strftime("%Y-%m-%dT%H:%M:%S%z")}" data-local>'
         f"{created.day} {months[created.month]}, {created.strftime('%H:%M')} UTC</time>"
     )
     if entry.is_pinned:
@@ -50,7 +54,8 @@ def _meta(entry: LiveEntry, months: list[str]) -> str:
     if entry.edited_at:
         edited = timezone.localtime(entry.edited_at)
         meta += (
-            f' <span class="edited">edited <time datetime="{_machine_time(edited)}">'
+            f' <span class="edited">edited <time datetime="{_machine_time(edited)}"'
+            ' data-local="time">'
             f"{edited.strftime('%H:%M')}</time></span>"
         )
     return meta

@@ -3,7 +3,8 @@
 The reference below is that template's source as it was before entries were
 built in Python (for speed, see docs/design-notes.md): every state an entry
 can be in (pinned, key event, author with or without a full name, edited,
-controls) must come out byte for byte the same.
+controls) must come out byte for byte the same. Since entry times follow the
+reader's zone, the reference also carries localtime.js's ``data-local`` marks.
 """
 
 from __future__ import annotations
@@ -28,14 +29,14 @@ FORMER_TEMPLATE = (
     '{% if entry.is_pinned %} is-pinned{% endif %}" id="entry-{{ entry.pk }}" '
     "data-created=\"{{ entry.created_at|date:'c' }}\">\n"
     '  <header class="entry-meta"><time datetime="'
-    "{{ entry.created_at|date:'Y-m-d\\TH:i:sO' }}\">"
+    "{{ entry.created_at|date:'Y-m-d\\TH:i:sO' }}\" data-local>"
     '{{ entry.created_at|date:"j M, H:i" }} UTC</time>'
     '{% if entry.is_pinned %} <span class="badge">Pinned</span>{% endif %}'
     '{% if entry.is_key_event %} <span class="badge key">Key event</span>{% endif %}'
     '{% if entry.author %} <span class="byline">'
     "{{ entry.author.get_full_name|default:entry.author.username }}</span>{% endif %}"
     '{% if entry.edited_at %} <span class="edited">edited <time datetime="'
-    "{{ entry.edited_at|date:'Y-m-d\\TH:i:sO' }}\">"
+    "{{ entry.edited_at|date:'Y-m-d\\TH:i:sO' }}\" data-local=\"time\">"
     '{{ entry.edited_at|date:"H:i" }}</time></span>{% endif %}</header>\n'
     '  <div class="entry-body">{{ entry.body_html|safe }}</div>\n'
     "{% if controls_template %}{% include controls_template %}{% endif %}\n"

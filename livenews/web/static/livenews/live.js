@@ -53,6 +53,9 @@
     return t;
   }
 
+  // localtime.js (the public pages) rewrites data-local times in the reader's zone.
+  function localise(node) { if (window.livenewsLocalise) window.livenewsLocalise(node); }
+
   function flash(node) { if (!reducedMotion) node.classList.add("is-new"); }
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
@@ -156,6 +159,7 @@
 
   function settleRegion(region, fresh) {
     var nodes = Array.prototype.map.call(fresh.children, function (n) { return document.importNode(n, true); });
+    nodes.forEach(localise);
     if (!region.hasAttribute("data-live-stories") || atTop()) {
       if (region.hasAttribute("data-live-stories")) { pendingStories = []; settledStories = null; showPending(); }
       replaceChildren(region, nodes);
@@ -319,6 +323,7 @@
     var old = document.getElementById("entry-" + d.entry_id);
     var node = fromHTML(d.html);
     if (old) old.remove();
+    localise(node);
     if (d.is_pinned) pinnedBox.appendChild(node); else insertSorted(entriesBox, node);
     if (!old) flash(node);
     updateKeyEvents(d);
