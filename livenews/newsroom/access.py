@@ -1,4 +1,9 @@
-"""Guard newsroom views: signed in, a newsroom role, two factors, a permission."""
+"""Guard newsroom views: signed in, a newsroom role, two factors, a permission.
+
+``newsroom_view`` records the permission on the view it guards, so
+``may_open`` answers from the same rule whether a user may open a page
+(the newsroom menu shows only those, ``templatetags/newsroom_menu.py``).
+"""
 
 from __future__ import annotations
 
@@ -45,6 +50,15 @@ def newsroom_view(permission: str | None = None) -> Callable[[View], View]:
                 )
             return view(request, *args, **kwargs)
 
+        guarded.newsroom_permission = permission  # type: ignore[attr-defined]
         return guarded
 
     return decorate
+
+
+def may_open(user: Any, view: Callable[..., Any]) -> bool:
+    """Return True when ``newsroom_view`` would let this user's role into ``view``."""
+    if role_of(user) is None:
+        return False
+    permission = getattr(view, "newsroom_permission", None)
+    return permission is None or may(user, permission)
