@@ -30,7 +30,13 @@ def stories(request: HttpRequest) -> HttpResponse:
 def story(request: HttpRequest, story_id: int) -> HttpResponse:
     item = get_object_or_404(Story, pk=story_id)
     articles = item.articles.select_related("source").order_by("-published_at")
-    return render(request, "newsroom/story.html", {"story": item, "articles": articles})
+    # A story already covered live links to its running blog instead of "Go live".
+    running = item.liveblogs.filter(status="live").first()
+    return render(
+        request,
+        "newsroom/story.html",
+        {"story": item, "articles": articles, "running_liveblog": running},
+    )
 
 
 @require_POST
