@@ -6,6 +6,10 @@ places and people, marked as samples. Articles are released one every
 each outlet's feed shows what it has released so far, with ETag support so
 the portal's conditional GETs get 304 between releases. After the last sample
 the wire starts again with new ids, so the demo never runs dry.
+
+Each released item's link, ``/articles/<guid>``, answers with a plain page
+of the sample's text marked as a sample (the portal's "Read the original"
+points there); a guid not yet released, or of another run, answers 404.
 """
 
 from __future__ import annotations
@@ -94,6 +98,23 @@ def render_rss(
     ).encode()
 
 
+def render_article_page(outlet: dict[str, str], sample: Sample, when: datetime) -> bytes:
+    """Return the "original" HTML page of one released sample."""
+    byline = ", ".join(escape(a) for a in sample.authors)
+    # body_html comes from samples.json, written by the project (not fetched).
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="robots" content="noindex">'
+        f"<title>{escape(sample.title)} (sample)</title></head><body>"
+        f"<p><strong>{escape(outlet['name'])} (sample)</strong>: a sample article "
+        "written for the livenews demo. Fictional; not real news.</p>"
+        f"<article><h1>{escape(sample.title)}</h1>"
+        f'<p><time datetime="{when.isoformat()}">{format_datetime(when)}</time>'
+        f"{' · ' + byline if byline else ''}</p>"
+        f"{sample.body_html}</article></body></html>"
+    ).encode()
+
+
 class DemoWire:
     """Serve the sample feeds on 127.0.0.1 and release one sample every ``every`` s."""
 
@@ -140,6 +161,14 @@ class DemoWire:
             out.append((sample, when, guid))
         return out
 
+    def find_released(self, guid: str) -> tuple[Sample, datetime] | None:
+        """Return the released sample with ``guid`` and its release time, or None."""
+        for outlet in self.outlets:
+            for sample, when, released_guid in self.released(outlet):
+                if released_guid == guid:
+                    return sample, when
+        return None
+
     def start(self) -> None:
         self.thread.start()
 
@@ -152,6 +181,9 @@ class DemoWire:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                if self.path.startswith("/articles/"):
+                    self.send_article(self.path.removeprefix("/articles/"))
+                    return
                 slug = self.path.removeprefix("/feeds/").removesuffix(".xml")
                 if not self.path.startswith("/feeds/") or slug not in wire.outlets:
                     self.send_error(404)
@@ -169,6 +201,19 @@ class DemoWire:
                 self.send_header("Content-Type", "application/rss+xml; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 self.send_header("ETag", etag)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def send_article(self, guid: str) -> None:
+                found = wire.find_released(guid)
+                if found is None:
+                    self.send_error(404)
+                    return
+                sample, when = found
+                body = render_article_page(wire.outlets[sample.outlet], sample, when)
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
 
