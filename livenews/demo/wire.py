@@ -98,7 +98,9 @@ def render_rss(
     ).encode()
 
 
-def render_article_page(outlet: dict[str, str], sample: Sample, when: datetime) -> bytes:
+def render_article_page(
+    outlet: dict[str, str], sample: Sample, when: datetime
+) -> bytes:
     """Return the "original" HTML page of one released sample."""
     byline = ", ".join(escape(a) for a in sample.authors)
     # body_html comes from samples.json, written by the project (not fetched).

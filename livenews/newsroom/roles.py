@@ -56,7 +56,11 @@ def role_of(user: Any) -> str | None:
 
 def may(user: Any, permission: str) -> bool:
     """Return True when the user's role grants ``permission``."""
-    role = role_of(user)
+    return role_grants(role_of(user), permission)
+
+
+def role_grants(role: str | None, permission: str) -> bool:
+    """Return True when ``role`` (None: no newsroom role) grants ``permission``."""
     return role is not None and permission in PERMISSIONS[role]
 
 

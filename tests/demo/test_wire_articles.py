@@ -8,7 +8,6 @@ as a sample; links of unreleased items and unknown ids stay 404.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-
 from xml.sax.saxutils import escape
 
 import httpx

@@ -36,7 +36,7 @@ FORMER_TEMPLATE = (
     '{% if entry.author %} <span class="byline">'
     "{{ entry.author.get_full_name|default:entry.author.username }}</span>{% endif %}"
     '{% if entry.edited_at %} <span class="edited">edited <time datetime="'
-    "{{ entry.edited_at|date:'Y-m-d\\TH:i:sO' }}\" data-local=\"time\">"
+    '{{ entry.edited_at|date:\'Y-m-d\\TH:i:sO\' }}" data-local="time">'
     '{{ entry.edited_at|date:"H:i" }}</time></span>{% endif %}</header>\n'
     '  <div class="entry-body">{{ entry.body_html|safe }}</div>\n'
     "{% if controls_template %}{% include controls_template %}{% endif %}\n"
