@@ -10,9 +10,9 @@ from tests.support.accounts import PASSWORD, current_code, make_user
 pytestmark = pytest.mark.browser
 
 
-def sign_in_page(browser, url: str, user):
+def sign_in_page(browser, url: str, user, **context):
     """Open ``url`` in a new context and sign in there with password and TOTP."""
-    page = browser.new_context().new_page()
+    page = browser.new_context(**context).new_page()
     page.goto(url)
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
@@ -87,3 +87,28 @@ def test_a_correction_shows_its_note_and_diff_to_readers(browser, edge_server):
     reader.click("#revisions summary")
     assert reader.locator("#revisions del").first.inner_text() == "40"
     assert reader.locator("#revisions ins").first.inner_text() == "60"
+
+
+def test_console_entry_times_read_in_the_editors_zone(browser, edge_server):
+    from datetime import UTC, datetime
+
+    from livenews.live import actions
+
+    blog = actions.start_liveblog("Storm Berit: live")
+    noon = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+    early = actions.post_entry(blog, "<p>Ferries halted</p>", created_at=noon)
+    desk = sign_in_page(
+        browser,
+        edge_server.url(f"/newsroom/liveblog/{blog.pk}/"),
+        make_user("bea", "editor"),
+        timezone_id="Europe/Berlin",
+        locale="en-GB",
+    )
+    desk.wait_for_selector("#id_body")
+    shown = desk.locator(f"#entry-{early.pk} .entry-meta time").first
+    desk.wait_for_function(
+        f"() => !document.querySelector('#entry-{early.pk} .entry-meta time')"
+        ".textContent.includes('UTC')",
+        timeout=10_000,
+    )
+    assert "13:00" in shown.inner_text(), shown.inner_text()
