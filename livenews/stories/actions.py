@@ -446,8 +446,8 @@ def _refresh(story: Story) -> None:
     counts = visible.aggregate(sources=Count("source", distinct=True))
     story.article_count = visible.filter(duplicate_of__isnull=True).count()
     story.source_count = counts["sources"]
-    recent = Article.objects.filter(
-        story=story, stored_at__gte=at - lifecycle.VELOCITY_WINDOW
+    recent = visible.filter(
+        duplicate_of__isnull=True, stored_at__gte=at - lifecycle.VELOCITY_WINDOW
     ).count()
     story.velocity = lifecycle.velocity(recent)
     story.section = _most_common_section(visible)
@@ -468,7 +468,12 @@ def _recount(stories: list[Story], at: datetime) -> None:
         .annotate(
             originals=Count("id", filter=visible & Q(duplicate_of__isnull=True)),
             sources=Count("source", distinct=True, filter=visible),
-            recent=Count("id", filter=Q(stored_at__gte=at - lifecycle.VELOCITY_WINDOW)),
+            recent=Count(
+                "id",
+                filter=visible
+                & Q(duplicate_of__isnull=True)
+                & Q(stored_at__gte=at - lifecycle.VELOCITY_WINDOW),
+            ),
         )
     }
     sections: dict[int, dict[str, int]] = {}
@@ -501,7 +506,9 @@ def _count_members(story: Story, members: list[Article], at: datetime) -> None:
     story.article_count = sum(1 for a in visible if a.duplicate_of_id is None)
     story.source_count = len({a.source_id for a in visible})
     since = at - lifecycle.VELOCITY_WINDOW
-    story.velocity = lifecycle.velocity(sum(1 for a in members if a.stored_at >= since))
+    story.velocity = lifecycle.velocity(
+        sum(1 for a in visible if a.duplicate_of_id is None and a.stored_at >= since)
+    )
     sections: dict[str, int] = {}
     for article in visible:
         if article.section:

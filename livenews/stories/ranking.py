@@ -8,9 +8,10 @@ Pure: plain numbers in, a score out. For an open story::
 * **Coverage** — the number of outlets reporting an event is the best sign of
   its importance (Google News and Techmeme rank on it). Its logarithm keeps a
   story with 40 outlets above one with 4 without burying everything else.
-* **Pace** — articles per hour (``lifecycle.velocity``): a developing story
-  rises while reports keep coming; also logarithmic, so a burst of wire copies
-  cannot lift a story alone.
+* **Pace** — articles per hour over the last six hours (``lifecycle.velocity``),
+  counted like the story's article count: visible originals, copies of a wire
+  text folded into their original (their outlets count under coverage). A
+  developing story rises while new reports keep coming; also logarithmic.
 * **Recency** — the score halves every ``HALF_LIFE`` since the story's last
   article, so yesterday's big story gives way to today's.
 * **Boost** — an editor's ``Story.boost``, from ``-BOOST_LIMIT`` to

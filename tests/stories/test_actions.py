@@ -15,7 +15,7 @@ from livenews.pipeline import ingest_once
 from livenews.sources.actions import add_source
 from livenews.sources.models import Source
 from livenews.sources.parsers import ParsedEntry
-from livenews.stories import actions
+from livenews.stories import actions, lifecycle
 from livenews.stories.models import Story, Topic
 from tests.support.feeds import Item, rss
 
@@ -136,6 +136,8 @@ def test_a_wire_copy_by_three_outlets_shows_as_one_article_also_published_by_2(
     assert first.duplicate_of_id is None
     story = Story.objects.get()
     assert (story.article_count, story.source_count) == (1, 3)
+    # Its pace counts the same articles as its count: the copies are folded.
+    assert story.velocity == lifecycle.velocity(1)
     page = client.get(story.get_absolute_url()).content.decode()
     assert page.count('class="river-item"') == 1
     # The page names the two other outlets after "also published by".
