@@ -30,6 +30,7 @@ from bench import (
     pages,
     render,
     search,
+    soak,
     sse,
     sse10k,
 )
@@ -37,6 +38,7 @@ from bench import (
 # One line per scenario, in the order `python -m bench` runs them.
 SCENARIOS = {
     "ingest": ingest,
+    "soak": soak,
     "pages": pages,
     "render": render,
     "revalidate": edge_revalidate,

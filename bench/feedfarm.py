@@ -14,6 +14,18 @@ Items are unique across the whole farm (guid, link, title) and their titles
 are drawn from a large pseudo-word vocabulary, so nearly every article starts
 its own story: the worst case for story assignment, and a realistic one for a
 thousand independent outlets.
+
+**Publishing feeds** (``--publish-every 20:30,500:240``, for the ``soak``
+scenario): the first 20 feeds gain a new item every 30 s, the next 500 every
+240 s, the rest never. Each publishing feed starts at a seeded phase within
+its period (so they do not all publish at once), its items' dates follow its
+rhythm (the worker can learn it from the first fetch), and each new item
+replaces the oldest, changes the body and the ETag (``"bench-feed-<n>-<k>"``);
+unchanged feeds still answer 304. Publishing starts on ``SIGUSR1`` (after the
+reader's warm-up) and stops on ``SIGUSR2`` (so the reader can drain); with
+``--record PATH`` every new item is appended there as one JSON line (feed,
+guid, unix time it became visible). Without ``--publish-every`` nothing
+changes: same bodies, same ETags.
 """
 
 from __future__ import annotations
@@ -26,6 +38,7 @@ import random
 import signal
 import string
 import sys
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -120,6 +133,114 @@ def build_responses(
     return responses
 
 
+def response_bytes(body: bytes, etag: bytes) -> bytes:
+    """Return the full ``200`` response carrying ``body`` and ``etag``."""
+    head = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml; charset=utf-8\r\n"
+        b"ETag: "
+        + etag
+        + b"\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+    )
+    return head + body
+
+
+def parse_schedule(spec: str) -> list[tuple[int, float]]:
+    """Parse ``COUNT:SECONDS,...`` into (count, period) groups, in feed order."""
+    groups = []
+    for part in filter(None, spec.split(",")):
+        count, _, period = part.partition(":")
+        groups.append((int(count), float(period)))
+    return groups
+
+
+class Publisher:
+    """Feeds that gain a new item every so often (see the module docstring)."""
+
+    def __init__(
+        self,
+        responses: dict[bytes, tuple[bytes, bytes]],
+        schedule: list[tuple[int, float]],
+        items: int,
+        seed: int,
+        record: str | None,
+    ) -> None:
+        self.responses = responses
+        self.items = items
+        self.rng = random.Random(seed + 1)
+        self.words = vocabulary(random.Random(seed))
+        self.periods: dict[int, float] = {}
+        feed = 0
+        for count, period in schedule:
+            for _ in range(count):
+                if period > 0:
+                    self.periods[feed] = period
+                feed += 1
+        self.phase = {f: self.rng.uniform(0, p) for f, p in self.periods.items()}
+        self.next_item = dict.fromkeys(self.periods, items)
+        self.generation = dict.fromkeys(self.periods, 0)
+        self.entries: dict[int, list[str]] = {}
+        self.record = open(record, "a") if record else None  # noqa: SIM115
+        self.published = 0
+        now = datetime.now(UTC)
+        for feed, period in self.periods.items():  # a history with its rhythm
+            self.entries[feed] = [
+                self.item(feed, n, now - timedelta(seconds=period * (items - n)))
+                for n in range(items)
+            ][::-1]
+            self.install(feed)
+
+    def item(self, feed: int, n: int, published: datetime) -> str:
+        xml = item_xml(self.rng, self.words, feed, n)
+        start, end = xml.index("<pubDate>") + 9, xml.index("</pubDate>")
+        return xml[:start] + format_datetime(published) + xml[end:]
+
+    def install(self, feed: int) -> None:
+        parts = "".join(self.entries[feed])
+        language = "<language>en</language>" if feed % 4 else ""
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
+            f"<title>Outlet {feed}</title><link>https://outlet{feed}.example/</link>"
+            f"<description>bench feed {feed}</description>{language}{parts}"
+            "</channel></rss>"
+        ).encode()
+        generation = self.generation[feed]
+        etag = f'"bench-feed-{feed}-{generation}"' if generation else feed_etag(feed)
+        self.responses[f"/feed/{feed}.xml".encode()] = (
+            response_bytes(body, etag.encode()),
+            etag.encode(),
+        )
+
+    def publish(self, feed: int) -> None:
+        n = self.next_item[feed]
+        self.next_item[feed] = n + 1
+        self.generation[feed] += 1
+        entry = self.item(feed, n, datetime.now(UTC))
+        self.entries[feed] = [entry, *self.entries[feed][: self.items - 1]]
+        self.install(feed)
+        self.published += 1
+        if self.record is not None:
+            line = {"feed": feed, "guid": f"bench-{feed}-{n}", "t": time.time()}
+            self.record.write(json.dumps(line) + "\n")
+            self.record.flush()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Publish each feed on its period until ``stop`` is set."""
+        started = time.monotonic()
+        due = {f: started + self.phase[f] for f in self.periods}
+        while not stop.is_set() and due:
+            feed = min(due, key=due.__getitem__)
+            wait = due[feed] - time.monotonic()
+            if wait > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), wait)
+                continue
+            self.publish(feed)
+            due[feed] += self.periods[feed]
+
+
 NOT_FOUND = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
 NOT_MODIFIED = b"HTTP/1.1 304 Not Modified\r\nETag: %s\r\nContent-Length: 0\r\n\r\n"
 
@@ -175,14 +296,30 @@ async def serve(args: argparse.Namespace) -> None:
     )
     port = server.sockets[0].getsockname()[1]
     sizes = [len(r) for r, _ in responses.values()]
+    publisher = None
+    if args.publish_every:
+        schedule = parse_schedule(args.publish_every)
+        publisher = Publisher(responses, schedule, args.items, args.seed, args.record)
     ready = {"port": port, "feeds": len(responses), "bytes": sum(sizes)}
     print("READY " + json.dumps(ready), flush=True)
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    if publisher is not None:
+        stop_publishing = asyncio.Event()
+        tasks: list[asyncio.Task[None]] = []
+
+        def start_publishing() -> None:
+            if not tasks:
+                tasks.append(loop.create_task(publisher.run(stop_publishing)))
+
+        loop.add_signal_handler(signal.SIGUSR1, start_publishing)
+        loop.add_signal_handler(signal.SIGUSR2, stop_publishing.set)
     with contextlib.suppress(asyncio.CancelledError):
         await asyncio.wait_for(stop.wait(), args.max_seconds)
     server.close()
+    if publisher is not None:
+        stats["published"] = publisher.published
     print("STATS " + json.dumps(stats), file=sys.stderr, flush=True)
 
 
@@ -193,6 +330,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20240601)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--max-seconds", type=float, default=1800.0)
+    parser.add_argument(
+        "--publish-every",
+        default="",
+        help="COUNT:SECONDS,... feeds (in order) gaining an item every SECONDS",
+    )
+    parser.add_argument("--record", help="append each published item here (JSONL)")
     args = parser.parse_args()
     with (
         contextlib.suppress(TimeoutError),
