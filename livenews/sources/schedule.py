@@ -1,6 +1,11 @@
 """Decide when a source is polled next, how often it publishes, and if it stalled.
 
-A healthy source is polled every ``interval`` seconds. A failing one backs off
+A healthy source is polled every ``interval`` seconds, up to ``SPREAD`` (10 %)
+early, never late: sources imported together would otherwise stay in phase
+for ever and come due in one burst per interval (bench ``soak``: 780 feeds of
+one OPML fetched 200 at a time, once a minute); a random step early at every
+poll lets their phases drift apart, costs at most 11 % more requests, and
+never delays a new item. A failing one backs off
 exponentially (interval x 2^failures, with +/-20 % jitter so sources that failed
 together do not return together), capped at ``max_backoff`` (6 h by default) and
 never disabled: it keeps being retried. A ``retry_after`` from the server wins
@@ -44,6 +49,7 @@ def is_host_refusing(recent_refusals: int) -> bool:
 
 
 JITTER = 0.2
+SPREAD = 0.1
 RHYTHM_SAMPLE = 20
 MIN_SAMPLES = 3
 STALL_FACTOR = 8.0
@@ -63,6 +69,8 @@ def next_poll_at(
     if failures:
         seconds = min(interval * 2.0 ** min(failures, 20), max_backoff)
         seconds *= 1 + (rng or random).uniform(-JITTER, JITTER)
+    else:
+        seconds *= 1 - (rng or random).uniform(0.0, SPREAD)
     if retry_after is not None:
         seconds = max(seconds, min(float(retry_after), max_backoff))
     return now + timedelta(seconds=max(seconds, 1.0))
