@@ -120,16 +120,7 @@ def build_responses(
     for feed in range(feeds):
         body = feed_xml(rng, words, feed, items)
         etag = feed_etag(feed).encode()
-        head = (
-            b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml; charset=utf-8\r\n"
-            b"ETag: "
-            + etag
-            + b"\r\nContent-Length: "
-            + str(len(body)).encode()
-            + b"\r\n"
-            b"\r\n"
-        )
-        responses[f"/feed/{feed}.xml".encode()] = (head + body, etag)
+        responses[f"/feed/{feed}.xml".encode()] = (response_bytes(body, etag), etag)
     return responses
 
 
