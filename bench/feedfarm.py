@@ -39,7 +39,7 @@ import signal
 import string
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
@@ -94,13 +94,17 @@ def feed_xml(rng: random.Random, words: list[str], feed: int, items: int) -> byt
     fourth leaves it to detection, which on pseudo-words (no real language,
     so the first entries never agree) runs on every entry: a worst case.
     """
-    parts = "".join(item_xml(rng, words, feed, i) for i in range(items))
+    return feed_document(feed, (item_xml(rng, words, feed, i) for i in range(items)))
+
+
+def feed_document(feed: int, items: Iterable[str]) -> bytes:
+    """Return feed ``feed``'s RSS document holding ``items`` (``<item>`` strings)."""
     language = "<language>en</language>" if feed % 4 else ""
     return (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
         f"<title>Outlet {feed}</title><link>https://outlet{feed}.example/</link>"
-        f"<description>bench feed {feed}</description>{language}{parts}"
+        f"<description>bench feed {feed}</description>{language}{''.join(items)}"
         "</channel></rss>"
     ).encode()
 
@@ -188,15 +192,7 @@ class Publisher:
         return xml[:start] + format_datetime(published) + xml[end:]
 
     def install(self, feed: int) -> None:
-        parts = "".join(self.entries[feed])
-        language = "<language>en</language>" if feed % 4 else ""
-        body = (
-            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
-            'xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>'
-            f"<title>Outlet {feed}</title><link>https://outlet{feed}.example/</link>"
-            f"<description>bench feed {feed}</description>{language}{parts}"
-            "</channel></rss>"
-        ).encode()
+        body = feed_document(feed, self.entries[feed])
         generation = self.generation[feed]
         etag = f'"bench-feed-{feed}-{generation}"' if generation else feed_etag(feed)
         self.responses[f"/feed/{feed}.xml".encode()] = (

@@ -96,6 +96,26 @@ def write_opml(path: Path, port: int, feeds: int) -> None:
     )
 
 
+def farm_with_sources(
+    tmp: Path,
+    procs: harness.Processes,
+    farm_argv: list[str],
+    feeds: int,
+    env: dict[str, str],
+) -> tuple[harness.Proc, dict[str, Any], str]:
+    """Start the feed farm, subscribe its ``feeds`` through an OPML import.
+
+    Returns the farm's process, its READY document and the import's output.
+    """
+    farm = procs.start("feedfarm", farm_argv, stdout=subprocess.PIPE)
+    assert farm.popen.stdout is not None
+    ready = harness.LineReader(farm.popen.stdout, farm).read_json("READY ", 120)
+    opml = tmp / "sources.opml"
+    write_opml(opml, ready["port"], feeds)
+    imported = harness.run_livenews(["sources", "import", str(opml)], env, 300)
+    return farm, ready, imported
+
+
 def count_articles(data_dir: Path) -> int:
     """Count committed articles straight from the SQLite file (read-only)."""
     db = data_dir / "livenews.sqlite3"
@@ -158,16 +178,11 @@ def run(quick: bool) -> dict[str, Any]:
             "--items",
             str(params["items_per_feed"]),
         ]
-        farm = procs.start("feedfarm", farm_argv, stdout=subprocess.PIPE)
-        assert farm.popen.stdout is not None
-        ready = harness.LineReader(farm.popen.stdout, farm).read_json("READY ", 120)
         data_dir = tmp / "data"
         # All feeds share one host here, unlike 1,000 outlets: let the per-host
         # politeness limit be the global one, as it would be across many hosts.
         env = harness.livenews_env(data_dir, **SETTINGS)
-        opml = tmp / "sources.opml"
-        write_opml(opml, ready["port"], feeds)
-        imported = harness.run_livenews(["sources", "import", str(opml)], env, 300)
+        farm, ready, imported = farm_with_sources(tmp, procs, farm_argv, feeds, env)
         params.update(
             feed_bytes_total=ready["bytes"],
             feed_server=" ".join(farm_argv[1:]),

@@ -50,7 +50,6 @@ import itertools
 import json
 import signal
 import sqlite3
-import subprocess
 import threading
 import time
 from datetime import UTC, datetime
@@ -58,7 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import harness
-from bench.ingest import write_opml
+from bench.ingest import farm_with_sources
 
 FEEDS = 800
 ITEMS = 5
@@ -281,14 +280,9 @@ def run(quick: bool) -> dict[str, Any]:
             "--record",
             str(record),
         ]
-        farm = procs.start("feedfarm", farm_argv, stdout=subprocess.PIPE)
-        assert farm.popen.stdout is not None
-        ready = harness.LineReader(farm.popen.stdout, farm).read_json("READY ", 120)
         data_dir = tmp / "data"
         env = harness.livenews_env(data_dir, **SETTINGS)
-        opml = tmp / "sources.opml"
-        write_opml(opml, ready["port"], FEEDS)
-        imported = harness.run_livenews(["sources", "import", str(opml)], env, 300)
+        farm, _, imported = farm_with_sources(tmp, procs, farm_argv, FEEDS, env)
         port = harness.free_port()
         serve_argv = [harness.LIVENEWS, "serve", "--port", str(port)]
         params.update(
